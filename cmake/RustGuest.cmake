@@ -1,0 +1,46 @@
+# wasmhost_add_rust_guest(<target> MANIFEST <Cargo.toml> OUTPUT <file.wasm>
+#                         [FEATURES <feature>...] [NO_DEFAULT_FEATURES])
+#
+# Builds a cargo cdylib for wasm32-wasip1 (release profile) and copies the
+# .wasm to OUTPUT. Rebuilt when the crate's sources, manifest or lock change.
+include_guard(GLOBAL)
+
+find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
+
+function(wasmhost_add_rust_guest target)
+  cmake_parse_arguments(PARSE_ARGV 1 guest "NO_DEFAULT_FEATURES" "MANIFEST;OUTPUT" "FEATURES")
+  get_filename_component(crate_dir "${guest_MANIFEST}" DIRECTORY)
+  set(target_dir "${CMAKE_CURRENT_BINARY_DIR}/cargo-${target}")
+  execute_process(
+    COMMAND "${CARGO_EXECUTABLE}" metadata --no-deps --format-version 1
+            --manifest-path "${guest_MANIFEST}"
+    OUTPUT_VARIABLE metadata RESULT_VARIABLE metadata_result ERROR_VARIABLE metadata_error)
+  if(NOT metadata_result EQUAL 0)
+    message(FATAL_ERROR "cargo metadata failed for ${guest_MANIFEST}: ${metadata_error}")
+  endif()
+  string(JSON package_name GET "${metadata}" packages 0 name)
+  string(REPLACE "-" "_" artifact_name "${package_name}")
+  set(artifact "${target_dir}/wasm32-wasip1/release/${artifact_name}.wasm")
+
+  set(cargo_args build --release --locked --target wasm32-wasip1
+    --manifest-path "${guest_MANIFEST}")
+  if(guest_NO_DEFAULT_FEATURES)
+    list(APPEND cargo_args --no-default-features)
+  endif()
+  if(guest_FEATURES)
+    string(REPLACE ";" "," feature_csv "${guest_FEATURES}")
+    list(APPEND cargo_args --features "${feature_csv}")
+  endif()
+
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${crate_dir}/src/*.rs")
+  add_custom_command(
+    OUTPUT "${guest_OUTPUT}"
+    COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${target_dir}"
+            "${CARGO_EXECUTABLE}" ${cargo_args}
+    COMMAND "${CMAKE_COMMAND}" -E copy "${artifact}" "${guest_OUTPUT}"
+    DEPENDS ${sources} "${guest_MANIFEST}" "${crate_dir}/Cargo.lock"
+    WORKING_DIRECTORY "${crate_dir}"
+    COMMENT "Building Rust guest ${target} (cargo, wasm32-wasip1) -> ${guest_OUTPUT}"
+    VERBATIM)
+  add_custom_target(${target} ALL DEPENDS "${guest_OUTPUT}")
+endfunction()

@@ -1,0 +1,215 @@
+# Provides the Wasmtime C/C++ API as the imported target `wasmtime::wasmtime`.
+#
+# WASMTIME_PROVIDER chooses where it comes from:
+#   source   (default) build it with cargo from the crates.io package
+#            wasmtime-c-api-impl, once per machine, into a per-user cache
+#   release  download the official C API release tarball (URL + SHA-256)
+#   prebuilt use WASMTIME_ROOT, an extracted tarball or an install prefix
+# Every provider ends in a prefix with include/wasmtime.hh and lib/libwasmtime.a.
+include_guard(GLOBAL)
+
+set(WASMTIME_VERSION "48.0.8")
+set(WASMTIME_PROVIDER "source" CACHE STRING "Where the Wasmtime C API comes from: source, release or prebuilt")
+set_property(CACHE WASMTIME_PROVIDER PROPERTY STRINGS source release prebuilt)
+
+if(DEFINED ENV{WASMHOST_CACHE_DIR})
+  set(_wasmhost_default_cache "$ENV{WASMHOST_CACHE_DIR}")
+elseif(DEFINED ENV{XDG_CACHE_HOME})
+  set(_wasmhost_default_cache "$ENV{XDG_CACHE_HOME}/wasmhost")
+else()
+  set(_wasmhost_default_cache "$ENV{HOME}/.cache/wasmhost")
+endif()
+set(WASMHOST_CACHE_DIR "${_wasmhost_default_cache}" CACHE PATH
+  "Per-user cache for Wasmtime builds and downloads, shared by every build folder and clone")
+
+# --- source ------------------------------------------------------------------
+set(WASMTIME_FEATURES
+  "cranelift;wasi;wat;gc;gc-drc;parallel-compilation;pooling-allocator;addr2line;demangle"
+  CACHE STRING "Cargo features of wasmtime-c-api-impl for the source provider (gc is required by wasmtime.hh)")
+
+function(_wasmtime_from_source out_prefix)
+  find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin")
+  if(NOT CARGO_EXECUTABLE)
+    message(FATAL_ERROR "WASMTIME_PROVIDER=source needs cargo (https://rustup.rs), or use "
+      "-DWASMTIME_PROVIDER=release / prebuilt.")
+  endif()
+  set(crate_dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/wasmtime-c-api")
+  set(features ${WASMTIME_FEATURES})
+  list(SORT features)
+  list(REMOVE_DUPLICATES features)
+  string(REPLACE ";" "," feature_csv "${features}")
+  string(SHA256 feature_key "${feature_csv}")
+  string(SUBSTRING "${feature_key}" 0 12 feature_key)
+  set(prefix "${WASMHOST_CACHE_DIR}/wasmtime-${WASMTIME_VERSION}-${feature_key}")
+
+  # What was built is recorded in a stamp: the features and the artifact
+  # crate's files. A matching stamp means the cache is complete and current.
+  set(stamp_content "wasmtime ${WASMTIME_VERSION}\nfeatures ${feature_csv}\n")
+  foreach(input Cargo.toml Cargo.lock src/lib.rs)
+    file(SHA256 "${crate_dir}/${input}" input_hash)
+    string(APPEND stamp_content "${input} ${input_hash}\n")
+  endforeach()
+  set(stamp "${prefix}/wasmhost-build.stamp")
+
+  file(MAKE_DIRECTORY "${prefix}")
+  file(LOCK "${prefix}/.lock" GUARD FUNCTION TIMEOUT 3600
+    RESULT_VARIABLE lock_result)
+  if(NOT lock_result EQUAL 0)
+    message(FATAL_ERROR "Could not lock ${prefix}/.lock: ${lock_result}")
+  endif()
+
+  set(current_stamp "")
+  if(EXISTS "${stamp}")
+    file(READ "${stamp}" current_stamp)
+  endif()
+  if(current_stamp STREQUAL stamp_content AND EXISTS "${prefix}/lib/libwasmtime.a"
+      AND EXISTS "${prefix}/include/wasmtime.hh")
+    message(STATUS "Wasmtime ${WASMTIME_VERSION}: reusing the cached build in ${prefix}")
+  else()
+    message(STATUS "Wasmtime ${WASMTIME_VERSION}: building the C API with cargo "
+      "(features: ${feature_csv}).")
+    message(STATUS "  This happens once per machine and takes about 5-10 minutes on 2 cores; "
+      "the result is cached in ${prefix}")
+    file(REMOVE_RECURSE "${prefix}/include" "${stamp}")
+    # wasmtime-c-api-impl's build script runs `cmake` to configure conf.h.
+    get_filename_component(cmake_bin_dir "${CMAKE_COMMAND}" DIRECTORY)
+    execute_process(
+      COMMAND "${CMAKE_COMMAND}" -E env
+        "CARGO_TARGET_DIR=${prefix}/target"
+        "PATH=${cmake_bin_dir}:$ENV{PATH}"
+        "${CARGO_EXECUTABLE}" build --release --locked
+          --manifest-path "${crate_dir}/Cargo.toml"
+          --no-default-features --features "${feature_csv}"
+          --message-format=json-render-diagnostics
+      OUTPUT_VARIABLE cargo_messages
+      RESULT_VARIABLE cargo_result)
+    if(NOT cargo_result EQUAL 0)
+      message(FATAL_ERROR "Building the Wasmtime C API with cargo failed (exit ${cargo_result}). "
+        "See the cargo output above; if crates.io is unreachable, use "
+        "-DWASMTIME_PROVIDER=release or prebuilt (see README).")
+    endif()
+    # The headers, with the conf.h configured for these features, are in the
+    # OUT_DIR of wasmtime-c-api-impl's build script.
+    string(REGEX MATCH
+      "\"reason\":\"build-script-executed\",\"package_id\":\"[^\"]*wasmtime-c-api-impl[^\n]*\"out_dir\":\"([^\"]*)\""
+      header_message "${cargo_messages}")
+    if(NOT CMAKE_MATCH_1 OR NOT EXISTS "${CMAKE_MATCH_1}/include/wasmtime.hh")
+      message(FATAL_ERROR "cargo built the Wasmtime C API but did not report its headers.")
+    endif()
+    file(COPY "${CMAKE_MATCH_1}/include/" DESTINATION "${prefix}/include")
+    file(MAKE_DIRECTORY "${prefix}/lib")
+    file(COPY_FILE "${prefix}/target/release/libwasmtime_c_api_artifact.a"
+      "${prefix}/lib/libwasmtime.a.tmp")
+    file(RENAME "${prefix}/lib/libwasmtime.a.tmp" "${prefix}/lib/libwasmtime.a")
+    file(WRITE "${stamp}" "${stamp_content}")
+    message(STATUS "Wasmtime ${WASMTIME_VERSION}: C API built and cached in ${prefix}")
+  endif()
+  set(${out_prefix} "${prefix}" PARENT_SCOPE)
+endfunction()
+
+# --- release -----------------------------------------------------------------
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+  set(_wasmtime_arch aarch64)
+else()
+  set(_wasmtime_arch x86_64)
+endif()
+set(WASMTIME_RELEASE_URL
+  "https://github.com/bytecodealliance/wasmtime/releases/download/v${WASMTIME_VERSION}/wasmtime-v${WASMTIME_VERSION}-${_wasmtime_arch}-linux-c-api.tar.xz"
+  CACHE STRING "URL of the Wasmtime C API release tarball (release provider); file:// works")
+set(WASMTIME_RELEASE_SHA256 "" CACHE STRING
+  "Expected SHA-256 of the release tarball (release provider)")
+
+function(_wasmtime_from_release out_prefix)
+  if(WASMTIME_RELEASE_SHA256 STREQUAL "")
+    message(FATAL_ERROR "WASMTIME_PROVIDER=release needs -DWASMTIME_RELEASE_SHA256=<sha256 of "
+      "${WASMTIME_RELEASE_URL}> so that the download is verified.")
+  endif()
+  string(TOLOWER "${WASMTIME_RELEASE_SHA256}" sha256)
+  string(SUBSTRING "${sha256}" 0 12 short_hash)
+  set(prefix "${WASMHOST_CACHE_DIR}/wasmtime-release-${WASMTIME_VERSION}-${short_hash}")
+  set(stamp "${prefix}/wasmhost-release.stamp")
+  file(MAKE_DIRECTORY "${prefix}")
+  file(LOCK "${prefix}/.lock" GUARD FUNCTION TIMEOUT 3600)
+  if(EXISTS "${stamp}")
+    message(STATUS "Wasmtime ${WASMTIME_VERSION}: reusing the extracted release in ${prefix}")
+    set(${out_prefix} "${prefix}" PARENT_SCOPE)
+    return()
+  endif()
+  get_filename_component(archive_name "${WASMTIME_RELEASE_URL}" NAME)
+  set(archive "${WASMHOST_CACHE_DIR}/downloads/${archive_name}")
+  message(STATUS "Wasmtime ${WASMTIME_VERSION}: downloading ${WASMTIME_RELEASE_URL}")
+  file(DOWNLOAD "${WASMTIME_RELEASE_URL}" "${archive}"
+    EXPECTED_HASH SHA256=${sha256}
+    STATUS download_status SHOW_PROGRESS)
+  list(GET download_status 0 download_code)
+  if(NOT download_code EQUAL 0)
+    list(GET download_status 1 download_message)
+    file(REMOVE "${archive}")
+    message(FATAL_ERROR "Downloading ${WASMTIME_RELEASE_URL} failed: ${download_message}. "
+      "Without access to the release server use the default source provider or "
+      "-DWASMTIME_PROVIDER=prebuilt -DWASMTIME_ROOT=<dir>.")
+  endif()
+  set(unpack "${prefix}/unpack")
+  file(REMOVE_RECURSE "${unpack}" "${prefix}/include" "${prefix}/lib")
+  file(ARCHIVE_EXTRACT INPUT "${archive}" DESTINATION "${unpack}")
+  # Release tarballs hold one top folder (wasmtime-vX-arch-linux-c-api/).
+  file(GLOB top_entries LIST_DIRECTORIES true "${unpack}/*")
+  list(LENGTH top_entries top_count)
+  if(top_count EQUAL 1 AND IS_DIRECTORY "${top_entries}")
+    set(root "${top_entries}")
+  else()
+    set(root "${unpack}")
+  endif()
+  if(NOT EXISTS "${root}/include/wasmtime.hh" OR NOT EXISTS "${root}/lib/libwasmtime.a")
+    message(FATAL_ERROR "${archive_name} does not have the release layout "
+      "(include/wasmtime.hh and lib/libwasmtime.a).")
+  endif()
+  file(RENAME "${root}/include" "${prefix}/include")
+  file(RENAME "${root}/lib" "${prefix}/lib")
+  file(REMOVE_RECURSE "${unpack}")
+  file(WRITE "${stamp}" "${WASMTIME_RELEASE_URL}\n${sha256}\n")
+  set(${out_prefix} "${prefix}" PARENT_SCOPE)
+endfunction()
+
+# --- prebuilt ----------------------------------------------------------------
+set(WASMTIME_ROOT "" CACHE PATH
+  "Extracted Wasmtime C API tarball or install prefix (prebuilt provider)")
+
+# --- the imported target -------------------------------------------------------
+if(WASMTIME_PROVIDER STREQUAL "source")
+  _wasmtime_from_source(_wasmtime_prefix)
+elseif(WASMTIME_PROVIDER STREQUAL "release")
+  _wasmtime_from_release(_wasmtime_prefix)
+elseif(WASMTIME_PROVIDER STREQUAL "prebuilt")
+  if(WASMTIME_ROOT STREQUAL "")
+    message(FATAL_ERROR "WASMTIME_PROVIDER=prebuilt needs -DWASMTIME_ROOT=<dir with include/ and lib/>.")
+  endif()
+  set(_wasmtime_prefix "${WASMTIME_ROOT}")
+else()
+  message(FATAL_ERROR "Unknown WASMTIME_PROVIDER '${WASMTIME_PROVIDER}': use source, release or prebuilt.")
+endif()
+
+find_path(WASMTIME_INCLUDE_DIR wasmtime.hh
+  PATHS "${_wasmtime_prefix}/include" NO_DEFAULT_PATH NO_CACHE)
+find_library(WASMTIME_LIBRARY NAMES libwasmtime.a wasmtime
+  PATHS "${_wasmtime_prefix}/lib" NO_DEFAULT_PATH NO_CACHE)
+if(NOT WASMTIME_INCLUDE_DIR OR NOT WASMTIME_LIBRARY)
+  message(FATAL_ERROR "No Wasmtime C API in ${_wasmtime_prefix}: expected "
+    "include/wasmtime.hh and lib/libwasmtime.a.")
+endif()
+file(STRINGS "${WASMTIME_INCLUDE_DIR}/wasmtime.h" _wasmtime_version_line
+  REGEX "^#define WASMTIME_VERSION \"")
+string(REGEX REPLACE ".*\"(.*)\".*" "\\1" _wasmtime_found_version "${_wasmtime_version_line}")
+if(NOT _wasmtime_found_version STREQUAL WASMTIME_VERSION)
+  message(FATAL_ERROR "Wasmtime in ${_wasmtime_prefix} is ${_wasmtime_found_version}, "
+    "this project is pinned to ${WASMTIME_VERSION}.")
+endif()
+
+find_package(Threads REQUIRED)
+add_library(wasmtime::wasmtime UNKNOWN IMPORTED GLOBAL)
+set_target_properties(wasmtime::wasmtime PROPERTIES
+  IMPORTED_LOCATION "${WASMTIME_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${WASMTIME_INCLUDE_DIR}"
+  INTERFACE_LINK_LIBRARIES "Threads::Threads;${CMAKE_DL_LIBS};m")
+set(WASMTIME_PREFIX "${_wasmtime_prefix}" CACHE INTERNAL "Folder the Wasmtime C API came from")
+message(STATUS "Wasmtime ${WASMTIME_VERSION} (${WASMTIME_PROVIDER}): ${WASMTIME_LIBRARY}")

@@ -1,0 +1,212 @@
+/**
+ * \file wasmhost/wasm_host.hh
+ * `WasmHost`: loads one wasm module with Wasmtime, links WASI and host
+ * functions, instantiates it and gives typed access to its exports and its
+ * linear memory. The steps and their names follow the tutorial article.
+ */
+#ifndef WASMHOST_WASM_HOST_HH
+#define WASMHOST_WASM_HOST_HH
+
+#include <any>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <typeindex>
+#include <utility>
+#include <vector>
+
+#include <wasmtime.hh>
+
+#include "wasmhost/errors.hh"
+#include "wasmhost/host_function.hh"
+
+namespace wasmhost {
+
+/// How a `WasmHost` talks and what the guest may see.
+struct WasmHostOptions {
+  /// Where the host narrates its steps (`[Host Setup] ...`); null: silent.
+  std::ostream *narration = nullptr;
+  /// Whether the guest's WASI stdout reaches this process's stdout (its
+  /// stderr always does).
+  bool guest_stdout = true;
+};
+
+class WasmHost {
+public:
+  /// Reads and compiles `wasm_path` (binary `.wasm`, or text when the name
+  /// ends in `.wat`) and configures WASI. Throws `std::runtime_error` when the
+  /// file cannot be read or compiled.
+  explicit WasmHost(std::string wasm_path, WasmHostOptions options = {});
+
+  WasmHost(const WasmHost &) = delete;
+  WasmHost &operator=(const WasmHost &) = delete;
+
+  // --- The article's set-up steps, in order. -----------------------------
+
+  std::vector<uint8_t> readWasmFile();
+  void loadAndCompile();
+  void setupWasi();
+  void linkWasiImports();
+
+  /// Registers `fn` as the import `module_name::func_name`. Its wasm type is
+  /// deduced from the C++ signature by `Linker::func_wrap`. An exception
+  /// thrown by `fn` becomes a trap carrying its message. Refused with
+  /// `std::logic_error` once the module is instantiated.
+  template <typename F>
+  void defineHostFunction(std::string_view module_name, std::string_view func_name, F &&fn) {
+    if (is_initialized_) {
+      throw std::logic_error("Cannot define host functions after initialization.");
+    }
+    narration() << "[Host Setup] Defining host function: " << module_name << "::" << func_name
+                << "..." << std::endl;
+    auto result = linker_.func_wrap(
+        module_name, func_name, detail::makeTrapSafe(std::string(func_name), std::forward<F>(fn)));
+    if (!result) {
+      throw std::runtime_error("Failed to define host function '" + std::string(func_name) +
+                               "': " + result.err().message());
+    }
+  }
+
+  /// Instantiates the module, finds its memory and, for a WASI reactor, runs
+  /// `_initialize` once. Throws `std::runtime_error` for a link error and
+  /// `GuestTrap` when a start function or `_initialize` traps.
+  void initialize();
+  void instantiateModule();
+  void getMemory();
+
+  [[nodiscard]] bool isInitialized() const { return is_initialized_; }
+  [[nodiscard]] bool hasMemory() const { return memory_.has_value(); }
+
+  // --- Linear memory. -------------------------------------------------------
+
+  /// A view of the whole linear memory. Invalidated when the guest grows it:
+  /// take a new one after every call into the guest.
+  wasmtime::Span<uint8_t> getMemorySpan();
+
+  /// Copies `data` to `offset` in linear memory. Throws `std::out_of_range`
+  /// (naming offset, size and memory size) unless it fits entirely.
+  template <typename T> void writeMemory(int32_t offset, const T &data) {
+    static_assert(std::is_trivially_copyable_v<T>,
+                  "writeMemory copies bytes: T must be trivially copyable");
+    auto memory_span = getMemorySpan();
+    checkMemoryRange(offset, sizeof(T), memory_span.size(), "write");
+    std::memcpy(memory_span.data() + offset, &data, sizeof(T));
+  }
+
+  /// Copies a `T` out of linear memory at `offset`, bounds checked like
+  /// `writeMemory`.
+  template <typename T> T readMemory(int32_t offset) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_default_constructible_v<T>,
+                  "readMemory copies bytes: T must be trivially copyable");
+    auto memory_span = getMemorySpan();
+    checkMemoryRange(offset, sizeof(T), memory_span.size(), "read");
+    T result;
+    std::memcpy(&result, memory_span.data() + offset, sizeof(T));
+    return result;
+  }
+
+  /// Throws `std::out_of_range` unless `[offset, offset + size)` lies within
+  /// a memory of `memory_size` bytes. Never overflows.
+  static void checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
+                               std::string_view access);
+
+  // --- Calls into the guest. ------------------------------------------------
+
+  /// Calls export `func_name` with `params`, both given as `std::tuple`s of
+  /// wasm value types. The error is an `Error` for a missing export or a
+  /// signature mismatch and a `Trap` when the guest traps.
+  template <typename Results, typename Params = std::tuple<>>
+  wasmtime::TrapResult<Results> callFunction(std::string_view func_name,
+                                             const Params &params = Params()) {
+    auto typed = getTypedFunction<Params, Results>(func_name);
+    if (!typed) {
+      return typed.err();
+    }
+    return typed.ok().call(store_.context(), params);
+  }
+
+  /// `callFunction` for exports that return nothing.
+  template <typename Params = std::tuple<>>
+  wasmtime::TrapResult<std::monostate> callFunctionVoid(std::string_view func_name,
+                                                        const Params &params = Params()) {
+    auto result = callFunction<std::tuple<>, Params>(func_name, params);
+    if (!result) {
+      return result.err();
+    }
+    return std::monostate();
+  }
+
+  /// Looks up export `func_name` as a typed function once; later calls with
+  /// the same name and types reuse the checked handle.
+  template <typename Params, typename Results>
+  wasmtime::Result<wasmtime::TypedFunc<Params, Results>, wasmtime::TrapError>
+  getTypedFunction(std::string_view func_name) {
+    using Typed = wasmtime::TypedFunc<Params, Results>;
+    auto key = std::make_pair(std::string(func_name), std::type_index(typeid(Typed)));
+    if (auto cached = typed_functions_.find(key); cached != typed_functions_.end()) {
+      return std::any_cast<Typed>(cached->second);
+    }
+    auto func = getFunction(func_name);
+    if (!func) {
+      return wasmtime::TrapError(func.err());
+    }
+    auto typed = func.ok().template typed<Params, Results>(store_.context());
+    if (!typed) {
+      return wasmtime::TrapError(wasmtime::Error(
+          "export '" + std::string(func_name) + "' has type " + describeType(func.ok()) +
+          ", not the " + describeType(wasmtime::FuncType::from_iters(
+                             wasmtime::WasmTypeList<Params>::types(),
+                             wasmtime::WasmTypeList<Results>::types())) +
+          " the host asked for"));
+    }
+    typed_functions_.emplace(std::move(key), typed.ok());
+    return typed.ok();
+  }
+
+  /// The exported function `func_name`, or an error naming it.
+  wasmtime::Result<wasmtime::Func> getFunction(std::string_view func_name);
+
+  /// Calls a `() -> i32` export that returns an offset in linear memory
+  /// (the article's `get_plugin_shared_value_ptr`). Returns -1 when the
+  /// export is missing or has another type; throws `GuestTrap` if it traps.
+  int32_t getPluginDataOffset(std::string_view func_name);
+
+  /// `(i64, i64) -> (i32)` style rendering of a function's type.
+  std::string describeType(const wasmtime::Func &func);
+  static std::string describeType(wasmtime::FuncType type);
+
+  // --- Access for embedders that need the raw Wasmtime objects. -------------
+
+  wasmtime::Engine &engine() { return engine_; }
+  wasmtime::Store &store() { return store_; }
+  wasmtime::Store::Context context() { return store_.context(); }
+  const wasmtime::Module &module() const { return module_.value(); }
+  const std::string &wasmPath() const { return wasm_path_; }
+
+private:
+  std::ostream &narration();
+
+  std::string wasm_path_;
+  WasmHostOptions options_;
+  wasmtime::Engine engine_;
+  wasmtime::Store store_;
+  wasmtime::Linker linker_;
+  std::optional<wasmtime::Module> module_;
+  std::optional<wasmtime::Instance> instance_;
+  std::optional<wasmtime::Memory> memory_;
+  std::map<std::string, wasmtime::Func, std::less<>> functions_;
+  std::map<std::pair<std::string, std::type_index>, std::any> typed_functions_;
+  bool wasi_configured_ = false;
+  bool is_initialized_ = false;
+};
+
+} // namespace wasmhost
+
+#endif // WASMHOST_WASM_HOST_HH
