@@ -116,10 +116,7 @@ int runCall(const cli::Options &options, WasmHost &host, std::ostream &narration
   narration << "[Host Main] Calling Wasm function '" << name << "'..." << std::endl;
   auto results = func.ok_ref().call(host.context(), args);
   if (!results) {
-    const bool trapped = std::holds_alternative<wasmtime::Trap>(results.err_ref().data);
-    return reportError("'" + name + "' " + (trapped ? "trapped: " : "failed: ") +
-                           results.err().message(),
-                       trapped ? cli::kGuestTrap : cli::kSetupError);
+    return reportError("'" + name + "' trapped: " + results.err().message(), cli::kGuestTrap);
   }
   const auto values = results.ok();
   narration << "[Host Main] '" << name << "' returned " << values.size() << " value(s)"

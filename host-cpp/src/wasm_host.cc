@@ -147,7 +147,7 @@ void WasmHost::initialize() {
     narration() << "[Host Setup] Running the reactor's '_initialize'..." << std::endl;
     auto result = std::get<wasmtime::Func>(*reactor_init).call(store_.context(), {});
     if (!result) {
-      throwTrapError("'_initialize'", result.err());
+      throwTrapError("'_initialize'", asTrap(result.err()));
     }
   }
 }

@@ -121,7 +121,7 @@ public:
 
   /// Calls export `func_name` with `params`, both given as `std::tuple`s of
   /// wasm value types. The error is an `Error` for a missing export or a
-  /// signature mismatch and a `Trap` when the guest traps.
+  /// signature mismatch and a `Trap` when the call fails once started.
   template <typename Results, typename Params = std::tuple<>>
   wasmtime::TrapResult<Results> callFunction(std::string_view func_name,
                                              const Params &params = Params()) {
@@ -129,7 +129,21 @@ public:
     if (!typed) {
       return typed.err();
     }
-    return typed.ok().call(store_.context(), params);
+    auto result = typed.ok().call(store_.context(), params);
+    if (!result) {
+      return asTrap(result.err());
+    }
+    return result;
+  }
+
+  /// Whatever stops a running call (a wasm trap, an interrupt, a failing
+  /// host function, a WASI exit) is reported as a `Trap`; `Error` is kept
+  /// for calls that could not start (missing export, wrong signature).
+  static wasmtime::TrapError asTrap(wasmtime::TrapError error) {
+    if (std::holds_alternative<wasmtime::Trap>(error.data)) {
+      return error;
+    }
+    return wasmtime::Trap(error.message());
   }
 
   /// `callFunction` for exports that return nothing.

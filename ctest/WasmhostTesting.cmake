@@ -1,0 +1,62 @@
+# wasmhost_add_cli_test(<name> COMMAND <cmd> [args...] [EXIT <status>]
+#   [STDOUT <regex>...] [STDERR <regex>...] [NOT_STDOUT <regex>...]
+#   [NOT_STDERR <regex>...] [STDOUT_EXACT <text>] [STDERR_LINES <n>]
+#   [LABELS <label>...])
+#
+# Adds a CTest test that runs the command and checks its exit status (default
+# 0) and that each regex matches (or, for NOT_*, does not match) its output.
+# Regexes are CMake regexes; "\n" in them matches a newline.
+include_guard(GLOBAL)
+
+set(WASMHOST_CHECK_OUTPUT_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/check_output.cmake")
+
+function(_wasmhost_bracket out value)
+  set(${out} "[==[${value}]==]" PARENT_SCOPE)
+endfunction()
+
+function(wasmhost_add_cli_test name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXIT;STDOUT_EXACT;STDERR_LINES"
+    "COMMAND;STDOUT;STDERR;NOT_STDOUT;NOT_STDERR;LABELS")
+  if(NOT DEFINED arg_EXIT)
+    set(arg_EXIT 0)
+  endif()
+  set(script "${CMAKE_CURRENT_BINARY_DIR}/cli-tests/${name}.cmake")
+  set(content "")
+  foreach(var COMMAND STDOUT STDERR NOT_STDOUT NOT_STDERR)
+    set(items "")
+    foreach(item IN LISTS arg_${var})
+      _wasmhost_bracket(quoted "${item}")
+      string(APPEND items " ${quoted}")
+    endforeach()
+    set(target_var "${var}")
+    if(var STREQUAL "COMMAND")
+      set(target_var "TEST_COMMAND")
+    elseif(var STREQUAL "NOT_STDOUT")
+      set(target_var "REJECT_STDOUT")
+    elseif(var STREQUAL "NOT_STDERR")
+      set(target_var "REJECT_STDERR")
+    elseif(var STREQUAL "STDOUT")
+      set(target_var "EXPECT_STDOUT")
+    elseif(var STREQUAL "STDERR")
+      set(target_var "EXPECT_STDERR")
+    endif()
+    string(APPEND content "set(${target_var}${items})\n")
+  endforeach()
+  string(APPEND content "set(EXPECT_EXIT ${arg_EXIT})\n")
+  if(DEFINED arg_STDOUT_EXACT)
+    _wasmhost_bracket(quoted "${arg_STDOUT_EXACT}")
+    string(APPEND content "set(STDOUT_EXACT ${quoted})\n")
+  endif()
+  if(DEFINED arg_STDERR_LINES)
+    string(APPEND content "set(STDERR_LINES ${arg_STDERR_LINES})\n")
+  endif()
+  _wasmhost_bracket(quoted "${CMAKE_BINARY_DIR}")
+  string(APPEND content "set(TEST_WORKING_DIRECTORY ${quoted})\n")
+  _wasmhost_bracket(quoted "${WASMHOST_CHECK_OUTPUT_SCRIPT}")
+  string(APPEND content "include(${quoted})\n")
+  file(GENERATE OUTPUT "${script}" CONTENT "${content}")
+  add_test(NAME ${name} COMMAND "${CMAKE_COMMAND}" -P "${script}")
+  if(arg_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${arg_LABELS}")
+  endif()
+endfunction()

@@ -1,0 +1,248 @@
+// Unit tests of WasmHost against the real guest and small WAT modules.
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <tuple>
+
+#include <gtest/gtest.h>
+
+#include "article_host.hh"
+#include "wasmhost/point.hh"
+#include "wasmhost/wasm_host.hh"
+
+namespace {
+
+using wasmhost::GuestTrap;
+using wasmhost::HostState;
+using wasmhost::Point;
+using wasmhost::WasmHost;
+
+constexpr const char *kGuest = WASMHOST_GUEST_WASM;
+
+std::string modulePath(const std::string &name) {
+  return std::string(WASMHOST_TEST_MODULES) + "/" + name;
+}
+
+/// Writes `text` to a fresh file named `name` in the temp folder.
+std::string writeTempFile(const std::string &name, const std::string &text) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("wasmhost-unit-" + std::to_string(::getpid()) + "-" + name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+/// The article's guest, with the env imports and quiet WASI stdout.
+struct GuestFixture : ::testing::Test {
+  HostState state;
+  WasmHost host{kGuest, wasmhost::WasmHostOptions{nullptr, false}};
+
+  void SetUp() override {
+    wasmhost::defineArticleHostFunctions(host, state);
+    host.initialize();
+  }
+};
+
+bool isTrap(const wasmtime::TrapError &error) {
+  return std::holds_alternative<wasmtime::Trap>(error.data);
+}
+
+TEST_F(GuestFixture, JustAddReturnsTheSum) {
+  auto result = host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+      "just_add", std::make_tuple(uint64_t{15}, uint64_t{27}));
+  ASSERT_TRUE(result) << result.err().message();
+  EXPECT_EQ(std::get<0>(result.ok()), 42u);
+}
+
+TEST_F(GuestFixture, TriggerHostCallsChangesHostState) {
+  auto result = host.callFunctionVoid("trigger_host_calls", std::make_tuple(int32_t{7}));
+  ASSERT_TRUE(result) << result.err().message();
+  EXPECT_EQ(state.logged_values, std::vector<int32_t>{14});
+  EXPECT_EQ(state.values_read_by_guest, std::vector<int32_t>{42});
+  EXPECT_EQ(state.shared_host_value, 54);
+}
+
+TEST_F(GuestFixture, PointRoundTripsThroughMemory) {
+  host.writeMemory(2048, Point{100, 200});
+  host.writeMemory(2056, Point{30, 70});
+  auto result = host.callFunctionVoid(
+      "point_add", std::make_tuple(int32_t{2064}, int32_t{2048}, int32_t{2056}));
+  ASSERT_TRUE(result) << result.err().message();
+  EXPECT_EQ(host.readMemory<Point>(2064), (Point{130, 270}));
+}
+
+TEST_F(GuestFixture, PluginDataOffsetPointsAtTheInitialValue) {
+  const int32_t offset = host.getPluginDataOffset("get_plugin_shared_value_ptr");
+  ASSERT_GT(offset, 0);
+  EXPECT_EQ(host.readMemory<int32_t>(offset), 100);
+  host.writeMemory(offset, int32_t{777});
+  EXPECT_EQ(host.readMemory<int32_t>(offset), 777);
+}
+
+TEST_F(GuestFixture, PluginDataOffsetOfAMissingExportIsMinusOne) {
+  EXPECT_EQ(host.getPluginDataOffset("no_such_export"), -1);
+}
+
+TEST_F(GuestFixture, MemorySpanCoversTheWholeMemory) {
+  auto memory = host.getMemorySpan();
+  // The guest's linear memory: 17 pages of 64 KiB for a default Rust cdylib.
+  EXPECT_EQ(memory.size() % 65536, 0u);
+  EXPECT_EQ(memory.size(), 1114112u);
+}
+
+TEST_F(GuestFixture, NegativeOffsetsAreRefused) {
+  EXPECT_THROW(host.writeMemory(-1, int32_t{1}), std::out_of_range);
+  EXPECT_THROW(host.readMemory<int32_t>(-8), std::out_of_range);
+}
+
+TEST_F(GuestFixture, AccessesPastTheEndAreRefusedAndNamed) {
+  const auto size = static_cast<int32_t>(host.getMemorySpan().size());
+  EXPECT_NO_THROW(host.writeMemory(size - 8, Point{1, 2}));
+  EXPECT_EQ(host.readMemory<Point>(size - 8), (Point{1, 2}));
+  try {
+    host.writeMemory(size - 4, Point{3, 4});
+    FAIL() << "a write straddling the end was accepted";
+  } catch (const std::out_of_range &error) {
+    EXPECT_EQ(std::string(error.what()),
+              "Memory write out of bounds: offset " + std::to_string(size - 4) +
+                  " + size 8 exceeds memory size " + std::to_string(size));
+  }
+  EXPECT_THROW(host.readMemory<Point>(size - 7), std::out_of_range);
+  EXPECT_THROW(host.readMemory<int32_t>(std::numeric_limits<int32_t>::max()), std::out_of_range);
+  // The memory after the refused write still holds the last good write.
+  EXPECT_EQ(host.readMemory<Point>(size - 8), (Point{1, 2}));
+}
+
+TEST(MemoryRange, OffsetPlusSizeNeverOverflows) {
+  constexpr size_t kMax = std::numeric_limits<size_t>::max();
+  // offset + size wraps around in size_t: a naive check would accept it.
+  EXPECT_THROW(WasmHost::checkMemoryRange(std::numeric_limits<int64_t>::max(), kMax, kMax, "read"),
+               std::out_of_range);
+  EXPECT_THROW(WasmHost::checkMemoryRange(16, kMax - 8, kMax, "write"), std::out_of_range);
+  EXPECT_NO_THROW(WasmHost::checkMemoryRange(8, kMax - 8, kMax, "write"));
+  EXPECT_NO_THROW(WasmHost::checkMemoryRange(0, 0, 0, "read"));
+  EXPECT_THROW(WasmHost::checkMemoryRange(0, 1, 0, "read"), std::out_of_range);
+}
+
+TEST_F(GuestFixture, HostFunctionsCannotBeDefinedAfterInitialization) {
+  EXPECT_THROW(host.defineHostFunction("env", "late", []() {}), std::logic_error);
+}
+
+TEST_F(GuestFixture, AMissingExportIsAnErrorNotATrap) {
+  auto result = host.callFunction<std::tuple<int32_t>>("no_such_export");
+  ASSERT_FALSE(result);
+  EXPECT_FALSE(isTrap(result.err_ref()));
+  EXPECT_NE(result.err().message().find("export 'no_such_export' not found"), std::string::npos);
+}
+
+TEST_F(GuestFixture, AWrongSignatureIsAnErrorNamingBothTypes) {
+  auto result = host.callFunction<std::tuple<int32_t>, std::tuple<int32_t>>(
+      "just_add", std::make_tuple(int32_t{1}));
+  ASSERT_FALSE(result);
+  EXPECT_FALSE(isTrap(result.err_ref()));
+  EXPECT_EQ(result.err().message(),
+            "export 'just_add' has type (i64, i64) -> (i64), not the (i32) -> (i32) the host "
+            "asked for");
+}
+
+TEST_F(GuestFixture, TypedHandlesAreCachedPerSignature) {
+  for (int i = 0; i < 3; ++i) {
+    auto result = host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+        "just_add", std::make_tuple(uint64_t(i), uint64_t{1}));
+    ASSERT_TRUE(result);
+    EXPECT_EQ(std::get<0>(result.ok()), uint64_t(i) + 1);
+  }
+  // The cached (i64, i64) -> i64 handle does not hide a mismatch for other types.
+  auto mismatch = host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t>>(
+      "just_add", std::make_tuple(uint64_t{1}));
+  EXPECT_FALSE(mismatch);
+}
+
+TEST(WasmHostModules, AModuleWithoutMemoryStillRunsFunctions) {
+  WasmHost host(modulePath("no_memory.wat"));
+  host.initialize();
+  EXPECT_FALSE(host.hasMemory());
+  EXPECT_THROW(host.getMemorySpan(), std::logic_error);
+  EXPECT_THROW(host.readMemory<int32_t>(0), std::logic_error);
+  auto result = host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+      "just_add", std::make_tuple(uint64_t{2}, uint64_t{3}));
+  ASSERT_TRUE(result);
+  EXPECT_EQ(std::get<0>(result.ok()), 5u);
+}
+
+TEST(WasmHostModules, MemorySpanSizeIsPagesTimes64KiB) {
+  WasmHost host(modulePath("reactor.wat"));
+  host.initialize();
+  EXPECT_EQ(host.getMemorySpan().size(), 2u * 65536u);
+}
+
+TEST(WasmHostModules, ReactorInitializeRunsExactlyOnce) {
+  WasmHost host(modulePath("reactor.wat"));
+  host.initialize();
+  auto calls = host.callFunction<std::tuple<int32_t>>("init_calls");
+  ASSERT_TRUE(calls);
+  EXPECT_EQ(std::get<0>(calls.ok()), 1);
+  EXPECT_THROW(host.initialize(), std::logic_error);
+}
+
+TEST(WasmHostModules, AHostFunctionThatThrowsBecomesATrapWithItsMessage) {
+  WasmHost host(modulePath("calls_host.wat"));
+  int calls = 0;
+  host.defineHostFunction("env", "host_log_value", [&calls](int32_t value) {
+    ++calls;
+    throw std::runtime_error("refusing value " + std::to_string(value));
+  });
+  host.initialize();
+  auto result = host.callFunctionVoid("log_twice", std::make_tuple(int32_t{9}));
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(isTrap(result.err_ref()));
+  EXPECT_NE(result.err().message().find("host function 'host_log_value' threw: refusing value 9"),
+            std::string::npos);
+  EXPECT_EQ(calls, 1); // the trap stopped the guest before the second call
+}
+
+TEST(WasmHostModules, AMissingFileIsNamed) {
+  try {
+    WasmHost host("/nonexistent/module.wasm");
+    FAIL() << "constructing from a missing file succeeded";
+  } catch (const std::runtime_error &error) {
+    EXPECT_EQ(std::string(error.what()),
+              "cannot open module '/nonexistent/module.wasm': No such file or directory");
+  }
+}
+
+TEST(WasmHostModules, InvalidWatIsACompileError) {
+  const auto path = writeTempFile("broken.wat", "(module (func (export \"f\") (result i32)))");
+  try {
+    WasmHost host(path);
+    FAIL() << "an invalid module compiled";
+  } catch (const std::runtime_error &error) {
+    EXPECT_NE(std::string(error.what()).find("Module compilation failed"), std::string::npos);
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(WasmHostModules, AnUnknownImportIsALinkErrorNamingIt) {
+  const auto path = writeTempFile(
+      "unknown-import.wat", "(module (import \"env\" \"mystery\" (func (param i32))))");
+  WasmHost host(path);
+  try {
+    host.initialize();
+    FAIL() << "a module with an unknown import was instantiated";
+  } catch (const GuestTrap &) {
+    FAIL() << "a link error was reported as a trap";
+  } catch (const std::runtime_error &error) {
+    EXPECT_NE(std::string(error.what()).find("env::mystery"), std::string::npos) << error.what();
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(WasmHostModules, ATrappingStartFunctionIsAGuestTrap) {
+  const auto path = writeTempFile("start-trap.wat", "(module (func $s unreachable) (start $s))");
+  WasmHost host(path);
+  EXPECT_THROW(host.initialize(), GuestTrap);
+  std::filesystem::remove(path);
+}
+
+} // namespace

@@ -1,0 +1,106 @@
+# Shared by the scripts in this folder: messages, and installing what the
+# build needs on a Debian-like machine. Source it; do not run it.
+set -euo pipefail
+
+WASMHOST_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$WASMHOST_ROOT/build}"
+JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+APT_UPDATED=0
+apt_install() {
+  if ! is_root || ! command -v apt-get >/dev/null 2>&1; then
+    return 1
+  fi
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    note "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
+    APT_UPDATED=1
+  fi
+  note "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+version_at_least() { # version_at_least HAVE WANT
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+# ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.20, the
+# wasm32-wasip1 target; with --for-tests also GoogleTest, clippy and rustfmt.
+ensure_build_tools() {
+  local for_tests=0
+  [ "${1:-}" = "--for-tests" ] && for_tests=1
+
+  step "Checking the toolchain"
+  command -v cargo >/dev/null 2>&1 ||
+    die "cargo not found: install Rust with rustup (https://rustup.rs), then run this again"
+  command -v c++ >/dev/null 2>&1 || command -v g++ >/dev/null 2>&1 ||
+    apt_install g++ || die "no C++ compiler: install g++ (apt-get install g++)"
+  note "$(cargo --version)"
+  note "$(c++ --version 2>/dev/null | head -n1 || g++ --version | head -n1)"
+
+  if ! command -v cmake >/dev/null 2>&1; then
+    step "Installing cmake"
+    apt_install cmake ||
+      die "cmake not found: install cmake >= 3.20 (apt-get install cmake, or pip install cmake) and run this again"
+  fi
+  local cmake_version
+  cmake_version="$(cmake --version | head -n1 | awk '{print $3}')"
+  version_at_least "$cmake_version" 3.20 ||
+    die "cmake $cmake_version is too old: this project needs cmake >= 3.20 (pip install cmake)"
+  note "cmake $cmake_version"
+
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
+    step "Installing the Rust target wasm32-wasip1"
+    command -v rustup >/dev/null 2>&1 ||
+      die "the wasm32-wasip1 target is missing and rustup is not available to add it"
+    rustup target add wasm32-wasip1 ||
+      die "'rustup target add wasm32-wasip1' failed: install the target and run this again"
+  fi
+  note "Rust target wasm32-wasip1 installed"
+
+  if [ "$for_tests" -eq 1 ]; then
+    if ! [ -f /usr/include/gtest/gtest.h ] && ! compgen -G "/usr/lib/*/cmake/GTest/GTestConfig.cmake" >/dev/null; then
+      step "Installing GoogleTest"
+      apt_install libgtest-dev ||
+        die "GoogleTest not found: install it (apt-get install libgtest-dev) and run this again"
+    fi
+    note "GoogleTest installed"
+    local component
+    for component in clippy rustfmt; do
+      if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+        step "Installing the Rust component $component"
+        rustup component add "$component" ||
+          die "'rustup component add $component' failed: the guest's lint tests need it"
+      fi
+    done
+    note "clippy and rustfmt installed"
+  fi
+}
+
+# build_all [--for-tests]: the guest with cargo, then the host with CMake.
+build_all() {
+  ensure_build_tools "$@"
+
+  step "Building the Rust guest (cargo build --release --target wasm32-wasip1)"
+  # The same target folder the CMake build uses, so its guest step is a no-op.
+  CARGO_TARGET_DIR="$BUILD_DIR/cargo-guest" cargo build --release --locked \
+    --target wasm32-wasip1 --manifest-path "$WASMHOST_ROOT/guest-rs/Cargo.toml"
+
+  step "Configuring the C++ host (cmake -S . -B ${BUILD_DIR#"$WASMHOST_ROOT"/})"
+  note "The first configure on a machine builds the Wasmtime C API (about 5-10 minutes);"
+  note "later ones, in any clone, reuse it from the per-user cache."
+  cmake -S "$WASMHOST_ROOT" -B "$BUILD_DIR" ${CMAKE_ARGS:-}
+
+  step "Building (cmake --build, $JOBS jobs)"
+  cmake --build "$BUILD_DIR" -j "$JOBS"
+}
