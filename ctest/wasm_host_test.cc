@@ -66,8 +66,8 @@ TEST_F(GuestFixture, TriggerHostCallsChangesHostState) {
 TEST_F(GuestFixture, PointRoundTripsThroughMemory) {
   host.writeMemory(2048, Point{100, 200});
   host.writeMemory(2056, Point{30, 70});
-  auto result = host.callFunctionVoid(
-      "point_add", std::make_tuple(int32_t{2064}, int32_t{2048}, int32_t{2056}));
+  auto result = host.callFunctionVoid("point_add",
+                                      std::make_tuple(int32_t{2064}, int32_t{2048}, int32_t{2056}));
   ASSERT_TRUE(result) << result.err().message();
   EXPECT_EQ(host.readMemory<Point>(2064), (Point{130, 270}));
 }
@@ -224,8 +224,8 @@ TEST(WasmHostModules, InvalidWatIsACompileError) {
 }
 
 TEST(WasmHostModules, AnUnknownImportIsALinkErrorNamingIt) {
-  const auto path = writeTempFile(
-      "unknown-import.wat", "(module (import \"env\" \"mystery\" (func (param i32))))");
+  const auto path = writeTempFile("unknown-import.wat",
+                                  "(module (import \"env\" \"mystery\" (func (param i32))))");
   WasmHost host(path);
   try {
     host.initialize();

@@ -5,8 +5,7 @@ namespace wasmhost {
 void HostState::hostLogValue(int32_t value) {
   logged_values.push_back(value);
   if (narration != nullptr) {
-    *narration << "[Host Target] host_log_value called by WASM with value: " << value
-               << std::endl;
+    *narration << "[Host Target] host_log_value called by WASM with value: " << value << std::endl;
   }
 }
 

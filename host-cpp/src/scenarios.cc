@@ -36,8 +36,7 @@ std::ostream &operator<<(std::ostream &out, const std::vector<int32_t> &values) 
   return out << "]";
 }
 
-template <typename T>
-void check(std::string_view what, const T &actual, const T &expected) {
+template <typename T> void check(std::string_view what, const T &actual, const T &expected) {
   if (!(actual == expected)) {
     std::ostringstream detail;
     detail << what << ": expected " << expected << ", got " << actual;
@@ -96,8 +95,7 @@ void scenarioPoint(ScenarioContext &context) {
   context.host.writeMemory(offset_p1, host_p1);
   context.host.writeMemory(offset_p2, host_p2);
   context.host.writeMemory(offset_result, Point{0, 0});
-  context.narration << "[Host Main] Calling Wasm function 'point_add' with offsets..."
-                    << std::endl;
+  context.narration << "[Host Main] Calling Wasm function 'point_add' with offsets..." << std::endl;
   expectCall(context.host.callFunctionVoid("point_add",
                                            std::make_tuple(offset_result, offset_p1, offset_p2)),
              "point_add");
@@ -159,10 +157,8 @@ using ScenarioFunction = void (*)(ScenarioContext &);
 
 const std::vector<std::pair<std::string, ScenarioFunction>> &scenarioTable() {
   static const std::vector<std::pair<std::string, ScenarioFunction>> table = {
-      {"add", scenarioAdd},
-      {"host-calls", scenarioHostCalls},
-      {"point", scenarioPoint},
-      {"plugin-state", scenarioPluginState},
+      {"add", scenarioAdd},       {"host-calls", scenarioHostCalls},
+      {"point", scenarioPoint},   {"plugin-state", scenarioPluginState},
       {"verify", scenarioVerify},
   };
   return table;

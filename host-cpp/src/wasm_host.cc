@@ -23,8 +23,7 @@ std::ostream &nullStream() {
 }
 
 bool endsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         text.substr(text.size() - suffix.size()) == suffix;
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
 std::string describeList(wasmtime::ValType::ListRef types) {
@@ -196,8 +195,8 @@ wasmtime::Span<uint8_t> WasmHost::getMemorySpan() {
 
 void WasmHost::checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
                                 std::string_view access) {
-  const bool fits = offset >= 0 && size <= memory_size &&
-                    static_cast<uint64_t>(offset) <= memory_size - size;
+  const bool fits =
+      offset >= 0 && size <= memory_size && static_cast<uint64_t>(offset) <= memory_size - size;
   if (!fits) {
     std::ostringstream message;
     message << "Memory " << access << " out of bounds: offset " << offset << " + size " << size
@@ -208,16 +207,15 @@ void WasmHost::checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
 
 wasmtime::Result<wasmtime::Func> WasmHost::getFunction(std::string_view func_name) {
   if (!is_initialized_) {
-    return wasmtime::Error("cannot call '" + std::string(func_name) +
-                           "': host not initialized");
+    return wasmtime::Error("cannot call '" + std::string(func_name) + "': host not initialized");
   }
   if (auto cached = functions_.find(func_name); cached != functions_.end()) {
     return cached->second;
   }
   auto item = instance_->get(store_.context(), func_name);
   if (!item) {
-    return wasmtime::Error("export '" + std::string(func_name) + "' not found in '" +
-                           wasm_path_ + "'");
+    return wasmtime::Error("export '" + std::string(func_name) + "' not found in '" + wasm_path_ +
+                           "'");
   }
   const auto *func = std::get_if<wasmtime::Func>(&*item);
   if (func == nullptr) {
@@ -234,8 +232,8 @@ int32_t WasmHost::getPluginDataOffset(std::string_view func_name) {
     if (std::holds_alternative<wasmtime::Trap>(result_tuple.err_ref().data)) {
       throwTrapError("'" + std::string(func_name) + "'", result_tuple.err());
     }
-    narration() << "[Host] Error calling '" << func_name
-                << "': " << result_tuple.err().message() << std::endl;
+    narration() << "[Host] Error calling '" << func_name << "': " << result_tuple.err().message()
+                << std::endl;
     return -1;
   }
   const int32_t offset = std::get<0>(result_tuple.ok());

@@ -17,9 +17,7 @@
 namespace wasmhost::detail {
 
 /// `Result<R, Trap>` for every return type a host function may have.
-template <typename R> struct TrapReturn {
-  using type = wasmtime::Result<R, wasmtime::Trap>;
-};
+template <typename R> struct TrapReturn { using type = wasmtime::Result<R, wasmtime::Trap>; };
 template <> struct TrapReturn<void> {
   using type = wasmtime::Result<std::monostate, wasmtime::Trap>;
 };
@@ -50,12 +48,10 @@ template <typename F> struct PointerSignature;
 template <typename R, typename... A> struct PointerSignature<R (*)(A...)> {
   using type = R (*)(A...);
 };
-template <typename R, typename C, typename... A>
-struct PointerSignature<R (C::*)(A...)> {
+template <typename R, typename C, typename... A> struct PointerSignature<R (C::*)(A...)> {
   using type = R (*)(A...);
 };
-template <typename R, typename C, typename... A>
-struct PointerSignature<R (C::*)(A...) const> {
+template <typename R, typename C, typename... A> struct PointerSignature<R (C::*)(A...) const> {
   using type = R (*)(A...);
 };
 
@@ -63,8 +59,7 @@ struct PointerSignature<R (C::*)(A...) const> {
 template <typename F, typename = void> struct FunctionPointerOf {
   using type = typename PointerSignature<F>::type;
 };
-template <typename F>
-struct FunctionPointerOf<F, std::void_t<decltype(&F::operator())>> {
+template <typename F> struct FunctionPointerOf<F, std::void_t<decltype(&F::operator())>> {
   using type = typename PointerSignature<decltype(&F::operator())>::type;
 };
 

@@ -25,9 +25,7 @@ static_assert(offsetof(Point, x) == 0 && offsetof(Point, y) == 4,
               "Point's field offsets must match the guest's #[repr(C)] layout");
 static_assert(std::is_trivially_copyable_v<Point>);
 
-inline bool operator==(const Point &a, const Point &b) {
-  return a.x == b.x && a.y == b.y;
-}
+inline bool operator==(const Point &a, const Point &b) { return a.x == b.x && a.y == b.y; }
 
 /// Prints `{ x: 130, y: 270 }`, as the article's host does.
 inline std::ostream &operator<<(std::ostream &out, const Point &point) {

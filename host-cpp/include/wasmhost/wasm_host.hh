@@ -175,9 +175,9 @@ public:
     if (!typed) {
       return wasmtime::TrapError(wasmtime::Error(
           "export '" + std::string(func_name) + "' has type " + describeType(func.ok()) +
-          ", not the " + describeType(wasmtime::FuncType::from_iters(
-                             wasmtime::WasmTypeList<Params>::types(),
-                             wasmtime::WasmTypeList<Results>::types())) +
+          ", not the " +
+          describeType(wasmtime::FuncType::from_iters(wasmtime::WasmTypeList<Params>::types(),
+                                                      wasmtime::WasmTypeList<Results>::types())) +
           " the host asked for"));
     }
     typed_functions_.emplace(std::move(key), typed.ok());
