@@ -75,6 +75,12 @@ ensure_build_tools() {
         die "GoogleTest not found: install it (apt-get install libgtest-dev) and run this again"
     fi
     note "GoogleTest installed"
+    if ! command -v clang-format >/dev/null 2>&1; then
+      step "Installing clang-format"
+      apt_install clang-format ||
+        die "clang-format not found: install it (apt-get install clang-format) and run this again"
+    fi
+    note "clang-format installed"
     local component
     for component in clippy rustfmt; do
       if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
