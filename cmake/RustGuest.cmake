@@ -6,6 +6,15 @@
 include_guard(GLOBAL)
 
 find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
+find_program(RUSTC_EXECUTABLE rustc HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
+
+# Fail at configure time, naming the fix, rather than deep inside cargo.
+execute_process(COMMAND "${RUSTC_EXECUTABLE}" --print sysroot
+  OUTPUT_VARIABLE _wasmhost_rust_sysroot OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT IS_DIRECTORY "${_wasmhost_rust_sysroot}/lib/rustlib/wasm32-wasip1")
+  message(FATAL_ERROR "The Rust target wasm32-wasip1 is not installed for "
+    "${RUSTC_EXECUTABLE}: run `rustup target add wasm32-wasip1` (scripts/run.sh does it).")
+endif()
 
 function(wasmhost_add_rust_guest target)
   cmake_parse_arguments(PARSE_ARGV 1 guest "NO_DEFAULT_FEATURES" "MANIFEST;OUTPUT" "FEATURES")
