@@ -116,6 +116,8 @@ TEST_F(ModuleCacheTest, MissStoresThenHitDeserializesAndRuns) {
   EXPECT_EQ(std::get<0>(sum.ok()), 42u);
   // One entry, no temporary file left behind.
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+  // The folder the cache created is private to the user.
+  EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms::owner_all);
 }
 
 TEST_F(ModuleCacheTest, TheKeyCoversBytesConfigurationAndVersion) {

@@ -218,10 +218,13 @@ void ModuleCache::store(const wasmtime::Module &module, std::span<const uint8_t>
   }
   const auto entry = encodeEntry(wasm, serialized.ok());
   std::error_code error;
-  std::filesystem::create_directories(dir_, error);
+  const bool created = std::filesystem::create_directories(dir_, error);
   if (error) {
     throw std::runtime_error("cannot create cache folder '" + dir_.string() +
                              "': " + error.message());
+  }
+  if (created) { // whoever can write here can make the host run their code
+    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all, error);
   }
   static std::atomic<unsigned> counter{0};
   const auto path = pathFor(wasm);

@@ -100,7 +100,7 @@ public:
 
   /// Serializes `module` (compiled from `wasm`) into its entry: written to a
   /// temporary file in the folder, then renamed over the entry, so readers
-  /// never see a partial file. Creates the folder. Throws
+  /// never see a partial file. Creates the folder (mode 700). Throws
   /// `std::runtime_error` when it cannot.
   void store(const wasmtime::Module &module, std::span<const uint8_t> wasm) const;
 
