@@ -63,6 +63,8 @@ TEST_F(GuestBufferTest, AllocatesAlignedMemoryAndChecksEveryAccess) {
   EXPECT_THROW((void)buffer.offsetOf(17, 8), std::out_of_range);
   EXPECT_EQ(buffer.offsetOf(16, 8), buffer.offset() + 16);
   EXPECT_EQ(buffer.view().size(), 24u);
+  EXPECT_THROW(GuestBuffer::allocate(host, 8, 0), std::invalid_argument);
+  EXPECT_THROW(GuestBuffer::allocate(host, 8, 12), std::invalid_argument);
 }
 
 TEST_F(GuestBufferTest, PointAddWorksOnGuestAllocatedMemory) {

@@ -103,6 +103,11 @@ TEST(InstancesTest, AStoreWithoutHostStateTrapsInsteadOfCrashing) {
 TEST(InstancesTest, HostFunctionsBelongToThePreparedModule) {
   WasmHost host(prepareGuest());
   EXPECT_THROW(host.defineHostFunction("env", "late", []() {}), std::logic_error);
+  host.initialize();
+  auto missing = host.getFunction("no_such_export");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.err().message(),
+            "export 'no_such_export' not found in '" WASMHOST_GUEST_WASM "'");
 }
 
 TEST(InstancesTest, AnUnresolvedImportFailsWhenPreparing) {
@@ -111,8 +116,9 @@ TEST(InstancesTest, AnUnresolvedImportFailsWhenPreparing) {
     shared.prepareInstances();
     FAIL() << "a module with an undefined import was prepared";
   } catch (const std::runtime_error &error) {
-    EXPECT_NE(std::string(error.what()).find("env::host_log_value"), std::string::npos)
-        << error.what();
+    const std::string message = error.what();
+    EXPECT_NE(message.find("env::host_log_value"), std::string::npos) << message;
+    EXPECT_NE(message.find("calls_host.wat"), std::string::npos) << message;
   }
 }
 

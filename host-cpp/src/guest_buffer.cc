@@ -22,6 +22,10 @@ void checkInMemory(WasmHost &host, uint32_t offset, uint64_t size, std::string_v
 } // namespace
 
 GuestBuffer GuestBuffer::allocate(WasmHost &host, uint32_t size, uint32_t align) {
+  if (align == 0 || (align & (align - 1)) != 0) {
+    throw std::invalid_argument("guest buffer alignment " + std::to_string(align) +
+                                " is not a power of two");
+  }
   auto [offset] = callOrThrow<std::tuple<uint32_t>, std::tuple<uint32_t, uint32_t>>(
       host, kAllocExport, std::make_tuple(size, align));
   if (offset == 0) {

@@ -56,7 +56,7 @@ WasmHost::WasmHost(std::string wasm_path, WasmHostOptions options)
 }
 
 WasmHost::WasmHost(std::shared_ptr<const InstancePre> instance_pre, WasmHostOptions options)
-    : wasm_path_("<pre-instantiated module>"), options_(std::move(options)),
+    : wasm_path_(instance_pre->name()), options_(std::move(options)),
       engine_(instance_pre->engine()), store_(engine_), linker_(engine_),
       module_(instance_pre->module()), instance_pre_(std::move(instance_pre)) {
   setupWasi();
@@ -236,7 +236,7 @@ std::shared_ptr<const InstancePre> WasmHost::prepareInstances() {
     throw std::logic_error("prepareInstances needs a compiled module");
   }
   narration() << "[Host Setup] Pre-instantiating module (InstancePre)..." << std::endl;
-  auto pre = std::make_shared<const InstancePre>(linker_, engine_, *module_);
+  auto pre = std::make_shared<const InstancePre>(linker_, engine_, *module_, wasm_path_);
   narration() << "[Host Setup] Imports resolved once for every instance." << std::endl;
   return pre;
 }

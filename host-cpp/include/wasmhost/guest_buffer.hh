@@ -66,7 +66,8 @@ public:
 
   /// `size` bytes aligned to `align` from the guest's `guest_alloc`. Throws
   /// `GuestTrap`, `GuestLinkError`, or `GuestDataError` when the guest
-  /// returns null or a block outside its memory.
+  /// returns null or a block outside its memory; `std::invalid_argument`
+  /// unless `align` is a power of two.
   static GuestBuffer allocate(WasmHost &host, uint32_t size, uint32_t align = 1);
 
   /// A new guest block holding a copy of `bytes`.

@@ -23,14 +23,15 @@ public:
   /// mismatch). The linker's host functions are shared by every instance: they
   /// must find per-instance state through their store (`WasmHost::storeData`),
   /// not through captures.
+  /// `name` names the module in error messages (its file).
   InstancePre(wasmtime::Linker &linker, const wasmtime::Engine &engine,
-              const wasmtime::Module &module)
-      : engine_(engine), module_(module) {
+              const wasmtime::Module &module, std::string name = "<module>")
+      : engine_(engine), module_(module), name_(std::move(name)) {
     wasmtime_instance_pre_t *raw = nullptr;
     wasmtime_error_t *error = wasmtime_linker_instantiate_pre(linker.capi(), module_.capi(), &raw);
     if (error != nullptr) {
-      throw std::runtime_error("Module pre-instantiation failed: " +
-                               wasmtime::Error(error).message());
+      throw std::runtime_error("Module pre-instantiation failed: '" + name_ +
+                               "': " + wasmtime::Error(error).message());
     }
     pre_.reset(raw);
   }
@@ -54,6 +55,7 @@ public:
 
   [[nodiscard]] const wasmtime::Engine &engine() const { return engine_; }
   [[nodiscard]] const wasmtime::Module &module() const { return module_; }
+  [[nodiscard]] const std::string &name() const { return name_; }
 
 private:
   struct Deleter {
@@ -62,6 +64,7 @@ private:
 
   wasmtime::Engine engine_;
   wasmtime::Module module_;
+  std::string name_;
   std::unique_ptr<wasmtime_instance_pre_t, Deleter> pre_;
 };
 
