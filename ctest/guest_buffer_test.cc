@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "article_host.hh"
+#include "guest_fixture.hh"
 #include "wasmhost/guest_buffer.hh"
 #include "wasmhost/point.hh"
 #include "wasmhost/wasm_host.hh"
@@ -18,19 +18,10 @@ using wasmhost::GuestBuffer;
 using wasmhost::GuestDataError;
 using wasmhost::GuestLinkError;
 using wasmhost::GuestSlice;
-using wasmhost::HostState;
 using wasmhost::Point;
 using wasmhost::WasmHost;
 
-struct GuestBufferTest : ::testing::Test {
-  HostState state;
-  WasmHost host{WASMHOST_GUEST_WASM, wasmhost::WasmHostOptions{nullptr, false}};
-
-  void SetUp() override {
-    wasmhost::defineArticleHostFunctions(host, state);
-    host.initialize();
-  }
-
+struct GuestBufferTest : GuestFixture {
   /// The guest's debug view, through the same string path.
   std::string debugState() {
     auto [packed] = wasmhost::callOrThrow<std::tuple<uint64_t>>(host, "guest_debug_state");
