@@ -9,17 +9,15 @@
 #include <gtest/gtest.h>
 
 #include "article_host.hh"
+#include "guest_fixture.hh"
 #include "wasmhost/point.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace {
 
 using wasmhost::GuestTrap;
-using wasmhost::HostState;
 using wasmhost::Point;
 using wasmhost::WasmHost;
-
-constexpr const char *kGuest = WASMHOST_GUEST_WASM;
 
 std::string modulePath(const std::string &name) {
   return std::string(WASMHOST_TEST_MODULES) + "/" + name;
@@ -32,17 +30,6 @@ std::string writeTempFile(const std::string &name, const std::string &text) {
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }
-
-/// The article's guest, with the env imports and quiet WASI stdout.
-struct GuestFixture : ::testing::Test {
-  HostState state;
-  WasmHost host{kGuest, wasmhost::WasmHostOptions{nullptr, false}};
-
-  void SetUp() override {
-    wasmhost::defineArticleHostFunctions(host, state);
-    host.initialize();
-  }
-};
 
 bool isTrap(const wasmtime::TrapError &error) {
   return std::holds_alternative<wasmtime::Trap>(error.data);

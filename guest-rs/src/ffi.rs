@@ -1,7 +1,10 @@
 //! The boundary with the C++ host: imports from `env`, exported functions and
 //! the plugin's raw state. Every `unsafe` of the guest lives in this file.
 
-use crate::core::{self, HostEnv};
+use std::alloc::{alloc, dealloc};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::core::{self, GuestState, HostEnv};
 
 pub use crate::core::Point;
 
@@ -51,8 +54,18 @@ pub(crate) fn read_plugin_value_internal() -> i32 {
     unsafe { PLUGIN_SHARED_VALUE }
 }
 
+/// The plugin's bookkeeping, shown by the debug view.
+static STATE: Mutex<GuestState> = Mutex::new(GuestState::new());
+
+fn state() -> MutexGuard<'static, GuestState> {
+    // wasm32-wasip1 has one thread and panics abort, so the lock is never
+    // contended or poisoned; recover the data if it ever were.
+    STATE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn just_add(left: u64, right: u64) -> u64 {
+    state().calls.just_add += 1;
     println!("[WASM FFI] just_add called with: {left} + {right}");
     let result = core::perform_basic_add(left, right);
     println!("[WASM FFI] just_add result: {result}");
@@ -61,8 +74,10 @@ pub extern "C" fn just_add(left: u64, right: u64) -> u64 {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn trigger_host_calls(input_val: i32) {
+    state().calls.trigger_host_calls += 1;
     println!("[WASM FFI] trigger_host_calls called with input: {input_val}");
-    core::perform_host_calls_test(&mut ImportedHost, input_val);
+    let stored = core::perform_host_calls_test(&mut ImportedHost, input_val);
+    state().host_value_last_set = Some(stored);
     println!("[WASM FFI] trigger_host_calls finished.");
 }
 
@@ -78,6 +93,7 @@ pub unsafe extern "C" fn point_add(
     p1_ptr: *const Point,
     p2_ptr: *const Point,
 ) {
+    state().calls.point_add += 1;
     println!("[WASM FFI] point_add called with pointers...");
     if result_ptr.is_null() || p1_ptr.is_null() || p2_ptr.is_null() {
         println!("[WASM FFI] Error: Received null pointer.");
@@ -85,6 +101,10 @@ pub unsafe extern "C" fn point_add(
     }
     // SAFETY: non-null, and the caller vouches for the rest (see above).
     let (p1, p2) = unsafe { (p1_ptr.read_unaligned(), p2_ptr.read_unaligned()) };
+    let mut seen = state();
+    seen.record_point(p1);
+    seen.record_point(p2);
+    drop(seen);
     let result = core::add_points(p1, p2);
     // SAFETY: as above.
     unsafe { result_ptr.write_unaligned(result) };
@@ -93,6 +113,7 @@ pub unsafe extern "C" fn point_add(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn simple_add(left: u64, right: u64) -> u64 {
+    state().calls.simple_add += 1;
     println!("[WASM FFI] simple_add (verification step) called...");
     core::perform_simple_add_and_read_internal_state(left, right, read_plugin_value_internal())
 }
@@ -101,7 +122,104 @@ pub extern "C" fn simple_add(left: u64, right: u64) -> u64 {
 /// Shown for the tutorial's pattern four; real plugins should not do this.
 #[unsafe(no_mangle)]
 pub extern "C" fn get_plugin_shared_value_ptr() -> *mut i32 {
+    state().calls.get_plugin_shared_value_ptr += 1;
     let ptr = &raw mut PLUGIN_SHARED_VALUE;
     println!("[WASM FFI] get_plugin_shared_value_ptr() -> {ptr:?}");
     ptr
+}
+
+// --- Buffers shared with the host (the safe alternative to fixed offsets). --
+
+/// Allocates `size` bytes aligned to `align` with the guest's own allocator
+/// and returns their offset, or null when the layout is invalid or memory is
+/// exhausted. A zero-sized block is a non-null dangling offset (`align`); it
+/// allocates nothing. The host gives every block back with `guest_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn guest_alloc(size: usize, align: usize) -> *mut u8 {
+    let mut seen = state();
+    seen.calls.guest_alloc += 1;
+    let Some(layout) = core::buffer_layout(size, align) else {
+        return std::ptr::null_mut();
+    };
+    let ptr = if layout.size() == 0 {
+        std::ptr::without_provenance_mut(layout.align())
+    } else {
+        // SAFETY: the layout has a non-zero size.
+        unsafe { alloc(layout) }
+    };
+    if !ptr.is_null() {
+        seen.record_buffer_handed_out();
+    }
+    ptr
+}
+
+/// Gives back a block from `guest_alloc` or a returned string.
+///
+/// # Safety
+/// `ptr`, `size` and `align` must be exactly those of a block this guest
+/// handed out and not yet freed. Null pointers and invalid layouts are ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn guest_free(ptr: *mut u8, size: usize, align: usize) {
+    let mut seen = state();
+    seen.calls.guest_free += 1;
+    let Some(layout) = core::buffer_layout(size, align) else {
+        return;
+    };
+    if ptr.is_null() {
+        return;
+    }
+    if layout.size() != 0 {
+        // SAFETY: the caller vouches that `ptr` was allocated with `layout`.
+        unsafe { dealloc(ptr, layout) };
+    }
+    seen.record_buffer_given_back();
+}
+
+/// Hands `text` to the host as a packed `(offset, length)` block that the
+/// host frees with `guest_free(offset, length, 1)`.
+fn return_string(text: String) -> u64 {
+    let bytes = text.into_boxed_str().into_boxed_bytes();
+    let len = bytes.len();
+    // A `Box<[u8]>` of `len` bytes was allocated with the layout (len, 1)
+    // (nothing for len 0), which is what `guest_free` will deallocate.
+    let ptr = Box::into_raw(bytes).cast::<u8>();
+    state().record_buffer_handed_out();
+    // wasm32: offsets and lengths are 32 bits wide.
+    core::pack_slice(ptr.addr() as u32, len as u32)
+}
+
+/// Reads the host's UTF-8 string at `ptr` (`len` bytes) and returns the
+/// transformed copy (`core::transform_text`) as a packed `(offset, length)`
+/// that the host must free with `guest_free`. Returns 0 when `ptr` is null or
+/// the bytes are not UTF-8.
+///
+/// # Safety
+/// `ptr` must point at `len` readable bytes of linear memory (a block from
+/// `guest_alloc`). An offset outside memory traps, it never reaches host memory.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn transform_string(ptr: *const u8, len: usize) -> u64 {
+    state().calls.transform_string += 1;
+    println!("[WASM FFI] transform_string called with {len} bytes");
+    if ptr.is_null() {
+        println!("[WASM FFI] Error: Received null pointer.");
+        return 0;
+    }
+    // SAFETY: non-null, and the caller vouches for the rest (see above).
+    let bytes = unsafe { std::slice::from_raw_parts(ptr, len) };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => return_string(core::transform_text(text)),
+        Err(error) => {
+            println!("[WASM FFI] Error: the input is not UTF-8: {error}");
+            0
+        }
+    }
+}
+
+/// The debug view: the guest's state as JSON, a packed `(offset, length)` the
+/// host frees with `guest_free`. Debug only: the host never relies on it.
+#[cfg(feature = "debug-json")]
+#[unsafe(no_mangle)]
+pub extern "C" fn guest_debug_state() -> u64 {
+    let json = core::debug_state_json(&state(), read_plugin_value_internal());
+    return_string(json)
 }

@@ -12,5 +12,9 @@ mod ffi;
 
 #[cfg(target_arch = "wasm32")]
 pub use ffi::{
-    Point, get_plugin_shared_value_ptr, just_add, point_add, simple_add, trigger_host_calls,
+    Point, get_plugin_shared_value_ptr, guest_alloc, guest_free, just_add, point_add, simple_add,
+    transform_string, trigger_host_calls,
 };
+
+#[cfg(all(target_arch = "wasm32", feature = "debug-json"))]
+pub use ffi::guest_debug_state;

@@ -26,13 +26,32 @@ void HostState::hostSetSharedValue(int32_t new_value) {
   shared_host_value = new_value;
 }
 
-void defineArticleHostFunctions(WasmHost &host, HostState &state) {
-  host.defineHostFunction("env", "host_log_value",
-                          [&state](int32_t value) { state.hostLogValue(value); });
-  host.defineHostFunction("env", "host_get_shared_value",
-                          [&state]() { return state.hostGetSharedValue(); });
+namespace {
+
+/// Defines the three imports; `state_of(caller)` finds the `HostState`.
+template <typename StateOf> void defineEnvImports(WasmHost &host, StateOf state_of) {
+  host.defineHostFunction(
+      "env", "host_log_value",
+      [state_of](wasmtime::Caller caller, int32_t value) { state_of(caller).hostLogValue(value); });
+  host.defineHostFunction("env", "host_get_shared_value", [state_of](wasmtime::Caller caller) {
+    return state_of(caller).hostGetSharedValue();
+  });
   host.defineHostFunction("env", "host_set_shared_value",
-                          [&state](int32_t value) { state.hostSetSharedValue(value); });
+                          [state_of](wasmtime::Caller caller, int32_t value) {
+                            state_of(caller).hostSetSharedValue(value);
+                          });
+}
+
+} // namespace
+
+void defineArticleHostFunctions(WasmHost &host, HostState &state) {
+  defineEnvImports(host, [&state](wasmtime::Caller &) -> HostState & { return state; });
+}
+
+void definePerStoreArticleHostFunctions(WasmHost &host) {
+  defineEnvImports(host, [](wasmtime::Caller &caller) -> HostState & {
+    return WasmHost::storeData<HostState>(caller);
+  });
 }
 
 } // namespace wasmhost

@@ -34,6 +34,11 @@ struct HostState {
 /// `env::host_set_shared_value`, bound to `state`, which must outlive `host`.
 void defineArticleHostFunctions(WasmHost &host, HostState &state);
 
+/// The same functions for many instances (`WasmHost::prepareInstances`): each
+/// call uses the `HostState` attached to the caller's store with
+/// `WasmHost::setStoreData`, so instances never share it.
+void definePerStoreArticleHostFunctions(WasmHost &host);
+
 } // namespace wasmhost
 
 #endif // WASMHOST_ARTICLE_HOST_HH

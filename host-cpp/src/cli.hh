@@ -26,6 +26,15 @@ struct Options {
   std::optional<std::string> call_export;
   std::vector<std::string> call_args;
   bool quiet = false;
+  /// Print the guest's debug view (`guest_debug_state`) after the run.
+  bool dump_state = false;
+  /// `--cache DIR`: the precompiled-module cache folder; empty: none.
+  std::string cache_dir;
+  /// `--instances N`: run the scenarios in N instances of one compiled
+  /// module; unset: the single-instance default.
+  std::optional<int> instances;
+  /// `--threads T`: how many threads run the instances (1 <= T <= N).
+  int threads = 1;
   bool help = false;
   bool version = false;
 };
@@ -36,8 +45,16 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-/// Parses `argv[1..]`. Throws `UsageError`.
-Options parseOptions(const std::vector<std::string> &args);
+/// The guest export `--dump-state` calls.
+inline constexpr const char *kDebugStateExport = "guest_debug_state";
+
+/// Upper bounds of `--instances` and `--threads`.
+inline constexpr int kMaxInstances = 100000;
+inline constexpr int kMaxThreads = 256;
+
+/// Parses `argv[1..]`. Throws `UsageError`. `--threads` larger than
+/// `--instances` is lowered to it and `*note` says so.
+Options parseOptions(const std::vector<std::string> &args, std::string *note = nullptr);
 
 std::string usageText();
 std::string versionText();

@@ -6,6 +6,7 @@
 #include "article_host.hh"
 #include "call_export.hh"
 #include "cli.hh"
+#include "run_modes.hh"
 #include "scenarios.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -13,45 +14,10 @@ namespace {
 
 using namespace wasmhost;
 
-/// Folds a multi-line message (a trap with its backtrace) into one line.
-std::string oneLine(const std::string &message) {
-  std::string line;
-  bool pending_break = false;
-  for (char c : message) {
-    if (c == '\n' || c == '\r') {
-      pending_break = !line.empty();
-      continue;
-    }
-    if (pending_break) {
-      if (c == ' ' || c == '\t') {
-        continue;
-      }
-      line += " | ";
-      pending_break = false;
-    }
-    line += c;
-  }
-  return line;
-}
-
 int reportError(const std::string &message, int status) {
   std::cout.flush();
   std::cerr << "host: error: " << oneLine(message) << std::endl;
   return status;
-}
-
-const char *verdictText(Outcome outcome) {
-  switch (outcome) {
-  case Outcome::Passed:
-    return "PASSED";
-  case Outcome::Failed:
-    return "FAILED";
-  case Outcome::Trapped:
-    return "TRAPPED";
-  case Outcome::LinkError:
-    return "LINK ERROR";
-  }
-  return "?";
 }
 
 int runScenarios(const cli::Options &options, WasmHost &host, HostState &state,
@@ -59,46 +25,7 @@ int runScenarios(const cli::Options &options, WasmHost &host, HostState &state,
   const std::vector<std::string> &selected =
       options.scenarios.empty() ? scenarioNames() : options.scenarios;
   ScenarioContext context{host, state, narration, std::nullopt, 0};
-  int passed = 0;
-  int failed = 0;
-  int skipped = 0;
-  bool any_trap = false;
-  bool any_link_error = false;
-  for (const auto &name : selected) {
-    if (any_trap) {
-      ++skipped;
-      std::cout << "[Host Main] Scenario " << name << ": SKIPPED (the guest trapped earlier)"
-                << std::endl;
-      continue;
-    }
-    narration << "\n--- Scenario " << name << " ---" << std::endl;
-    ScenarioResult result = runScenario(name, context);
-    std::cout << "[Host Main] Scenario " << name << ": " << verdictText(result.outcome);
-    if (!result.detail.empty()) {
-      std::cout << " (" << oneLine(result.detail) << ")";
-    }
-    std::cout << std::endl;
-    if (result.outcome == Outcome::Passed) {
-      ++passed;
-      continue;
-    }
-    ++failed;
-    std::cerr << "host: " << name << ": " << oneLine(result.detail) << std::endl;
-    any_trap = any_trap || result.outcome == Outcome::Trapped;
-    any_link_error = any_link_error || result.outcome == Outcome::LinkError;
-  }
-  std::cout << passed << " passed, " << failed << " failed";
-  if (skipped > 0) {
-    std::cout << ", " << skipped << " skipped";
-  }
-  std::cout << std::endl;
-  if (any_trap) {
-    return cli::kGuestTrap;
-  }
-  if (any_link_error) {
-    return cli::kSetupError;
-  }
-  return failed > 0 ? cli::kCheckFailed : cli::kOk;
+  return exitStatusOf(runScenarioList(selected, context, std::cout, std::cerr));
 }
 
 int runCall(const cli::Options &options, WasmHost &host, std::ostream &narration) {
@@ -131,8 +58,9 @@ int runCall(const cli::Options &options, WasmHost &host, std::ostream &narration
 
 int main(int argc, char **argv) {
   cli::Options options;
+  std::string note;
   try {
-    options = cli::parseOptions(std::vector<std::string>(argv + 1, argv + argc));
+    options = cli::parseOptions(std::vector<std::string>(argv + 1, argv + argc), &note);
   } catch (const cli::UsageError &error) {
     return reportError(std::string(error.what()) + " (see 'host --help')", cli::kSetupError);
   }
@@ -145,19 +73,33 @@ int main(int argc, char **argv) {
     return cli::kOk;
   }
 
+  if (!note.empty()) {
+    std::cerr << "host: note: " << note << std::endl;
+  }
+
   std::ostream *narration = options.quiet ? nullptr : &std::cout;
   try {
+    if (options.instances) {
+      return runInstances(options, std::cout, std::cerr);
+    }
     HostState state;
     state.narration = narration;
-    WasmHost host(options.module_path, WasmHostOptions{narration, !options.quiet});
+    WasmHostOptions host_options;
+    host_options.narration = narration;
+    host_options.guest_stdout = !options.quiet;
+    host_options.module_cache_dir = options.cache_dir;
+    WasmHost host(options.module_path, host_options);
     defineArticleHostFunctions(host, state);
     host.initialize();
     std::ostream discard(nullptr);
     std::ostream &main_narration = narration != nullptr ? *narration : discard;
-    if (options.call_export) {
-      return runCall(options, host, main_narration);
+    const int status = options.call_export ? runCall(options, host, main_narration)
+                                           : runScenarios(options, host, state, main_narration);
+    if (!options.dump_state) {
+      return status;
     }
-    return runScenarios(options, host, state, main_narration);
+    std::cout.flush();
+    return worseStatus(status, dumpGuestState(host, std::cout, std::cerr));
   } catch (const GuestTrap &trap) {
     return reportError(trap.what(), cli::kGuestTrap);
   } catch (const std::exception &error) {

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "wasmhost/guest_buffer.hh"
 #include "wasmhost/point.hh"
 
 namespace wasmhost {
@@ -61,7 +62,7 @@ void scenarioAdd(ScenarioContext &context) {
 
 // Pattern two: the guest calls host functions that change host state.
 void scenarioHostCalls(ScenarioContext &context) {
-  const int32_t trigger_arg = 7;
+  const int32_t trigger_arg = context.trigger_arg;
   HostState &state = context.state;
   const int32_t host_value_before = state.shared_host_value;
   const size_t logged_before = state.logged_values.size();
@@ -153,13 +154,68 @@ void scenarioVerify(ScenarioContext &context) {
   check("simple_add(1, 1)", std::get<0>(result_tuple), uint64_t{2});
 }
 
+// Beyond the article: the point sum through memory the guest allocated for
+// the host, instead of offsets the guest may be using.
+void scenarioPointAlloc(ScenarioContext &context) {
+  const Point host_p1{100, 200};
+  const Point host_p2{30, 70};
+  const uint32_t point_size = sizeof(Point);
+  context.narration << "[Host Main] Allocating 3 Points (" << 3 * point_size
+                    << " bytes, aligned to 4) in the guest with 'guest_alloc'..." << std::endl;
+  auto points = GuestBuffer::allocate(context.host, 3 * point_size, alignof(int32_t));
+  context.narration << "[Host Main] Guest buffer at offset " << points.offset() << ", "
+                    << points.size() << " bytes" << std::endl;
+  points.write(0, host_p1);
+  points.write(point_size, host_p2);
+  points.write(2 * point_size, Point{0, 0});
+  context.narration
+      << "[Host Main] Calling Wasm function 'point_add' with offsets into the buffer..."
+      << std::endl;
+  expectCall(context.host.callFunctionVoid(
+                 "point_add", std::make_tuple(points.offsetOf(2 * point_size, point_size),
+                                              points.offsetOf(0, point_size),
+                                              points.offsetOf(point_size, point_size))),
+             "point_add");
+  const auto result_point = points.read<Point>(2 * point_size);
+  context.narration << "[Host Main] 'point_add' Result read from the guest buffer: " << result_point
+                    << std::endl;
+  points.free();
+  context.narration << "[Host Main] Gave the buffer back with 'guest_free'." << std::endl;
+  check("point_add result", result_point, Point{130, 270});
+}
+
+// Beyond the article: a UTF-8 string to the guest and a transformed copy back
+// as (offset, length), checked against memory bounds and as UTF-8.
+void scenarioStrings(ScenarioContext &context) {
+  const std::string input = "Grüße vom 🦀 an C++ ✓";
+  const std::string expected = "✓ ++C NA 🦀 MOV ESSÜRG";
+  context.narration << "[Host Main] Sending \"" << input << "\" (" << input.size()
+                    << " bytes of UTF-8) to the guest..." << std::endl;
+  auto text = GuestBuffer::copyOf(context.host, input);
+  context.narration << "[Host Main] Copied into a guest buffer at offset " << text.offset()
+                    << "; calling Wasm function 'transform_string'..." << std::endl;
+  auto [packed] =
+      expectCall(context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint32_t, uint32_t>>(
+                     "transform_string", std::make_tuple(text.offset(), text.size())),
+                 "transform_string");
+  const auto slice = GuestSlice::unpack(packed);
+  context.narration << "[Host Main] 'transform_string' returned offset " << slice.offset
+                    << ", length " << slice.length << std::endl;
+  const std::string output = takeGuestString(context.host, packed);
+  text.free();
+  context.narration << "[Host Main] Returned string (inside memory, valid UTF-8, freed): \""
+                    << output << "\"" << std::endl;
+  check("transform_string result", output, expected);
+}
+
 using ScenarioFunction = void (*)(ScenarioContext &);
 
 const std::vector<std::pair<std::string, ScenarioFunction>> &scenarioTable() {
   static const std::vector<std::pair<std::string, ScenarioFunction>> table = {
-      {"add", scenarioAdd},       {"host-calls", scenarioHostCalls},
-      {"point", scenarioPoint},   {"plugin-state", scenarioPluginState},
-      {"verify", scenarioVerify},
+      {"add", scenarioAdd},         {"host-calls", scenarioHostCalls},
+      {"point", scenarioPoint},     {"plugin-state", scenarioPluginState},
+      {"verify", scenarioVerify},   {"point-alloc", scenarioPointAlloc},
+      {"strings", scenarioStrings},
   };
   return table;
 }
@@ -198,6 +254,12 @@ ScenarioResult runScenario(std::string_view name, ScenarioContext &context) {
   } catch (const GuestTrap &trap) {
     result.outcome = Outcome::Trapped;
     result.detail = trap.what();
+  } catch (const GuestLinkError &missing) {
+    result.outcome = Outcome::LinkError;
+    result.detail = missing.what();
+  } catch (const GuestDataError &refused) {
+    result.outcome = Outcome::Failed;
+    result.detail = std::string("host refused the guest's data: ") + refused.what();
   } catch (const std::out_of_range &refused) {
     result.outcome = Outcome::Failed;
     result.detail = std::string("host refused the access: ") + refused.what();
@@ -206,6 +268,78 @@ ScenarioResult runScenario(std::string_view name, ScenarioContext &context) {
     result.detail = unavailable.what();
   }
   return result;
+}
+
+std::string oneLine(const std::string &message) {
+  std::string line;
+  bool pending_break = false;
+  for (char c : message) {
+    if (c == '\n' || c == '\r') {
+      pending_break = !line.empty();
+      continue;
+    }
+    if (pending_break) {
+      if (c == ' ' || c == '\t') {
+        continue;
+      }
+      line += " | ";
+      pending_break = false;
+    }
+    line += c;
+  }
+  return line;
+}
+
+namespace {
+
+const char *verdictText(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::Passed:
+    return "PASSED";
+  case Outcome::Failed:
+    return "FAILED";
+  case Outcome::Trapped:
+    return "TRAPPED";
+  case Outcome::LinkError:
+    return "LINK ERROR";
+  }
+  return "?";
+}
+
+} // namespace
+
+ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioContext &context,
+                                std::ostream &verdicts, std::ostream &errors) {
+  ScenarioSummary summary;
+  for (const auto &name : names) {
+    if (summary.any_trap) {
+      ++summary.skipped;
+      verdicts << "[Host Main] Scenario " << name << ": SKIPPED (the guest trapped earlier)"
+               << std::endl;
+      continue;
+    }
+    context.narration << "\n--- Scenario " << name << " ---" << std::endl;
+    ScenarioResult result = runScenario(name, context);
+    verdicts << "[Host Main] Scenario " << name << ": " << verdictText(result.outcome);
+    if (!result.detail.empty()) {
+      verdicts << " (" << oneLine(result.detail) << ")";
+    }
+    verdicts << std::endl;
+    if (result.outcome == Outcome::Passed) {
+      ++summary.passed;
+      continue;
+    }
+    ++summary.failed;
+    errors << "host: " << name << ": " << oneLine(result.detail) << std::endl;
+    summary.any_trap = summary.any_trap || result.outcome == Outcome::Trapped;
+    summary.any_link_error = summary.any_link_error || result.outcome == Outcome::LinkError;
+  }
+  verdicts << summary.passed << " passed, " << summary.failed << " failed";
+  if (summary.skipped > 0) {
+    verdicts << ", " << summary.skipped << " skipped";
+  }
+  verdicts << std::endl;
+  return summary;
 }
 
 } // namespace wasmhost

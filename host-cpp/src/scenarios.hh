@@ -37,6 +37,9 @@ struct ScenarioContext {
   /// Offset and value pattern four wrote into the plugin, for pattern five.
   std::optional<int32_t> plugin_value_offset;
   int32_t plugin_value_written = 0;
+  /// The argument `host-calls` passes to `trigger_host_calls` (the article's
+  /// 7; each of `--instances` uses its own).
+  int32_t trigger_arg = 7;
 };
 
 /// Scenario names in the article's order.
@@ -45,6 +48,25 @@ bool isScenarioName(std::string_view name);
 
 /// Runs one scenario; never throws for a guest or memory failure.
 ScenarioResult runScenario(std::string_view name, ScenarioContext &context);
+
+/// Totals of `runScenarioList`.
+struct ScenarioSummary {
+  int passed = 0;
+  int failed = 0;
+  int skipped = 0;
+  bool any_trap = false;
+  bool any_link_error = false;
+};
+
+/// Runs `names` in order: a `--- Scenario NAME ---` header on the context's
+/// narration, a verdict line per scenario and the closing `N passed, M
+/// failed` line on `verdicts`, a one-line reason per failure on `errors`.
+/// After a trap the remaining scenarios are skipped.
+ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioContext &context,
+                                std::ostream &verdicts, std::ostream &errors);
+
+/// Folds a multi-line message (a trap with its backtrace) into one line.
+std::string oneLine(const std::string &message);
 
 } // namespace wasmhost
 

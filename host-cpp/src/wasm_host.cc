@@ -49,10 +49,53 @@ std::string describeList(wasmtime::ValType::ListRef types) {
 } // namespace
 
 WasmHost::WasmHost(std::string wasm_path, WasmHostOptions options)
-    : wasm_path_(std::move(wasm_path)), options_(options), engine_(), store_(engine_),
+    : wasm_path_(std::move(wasm_path)), options_(std::move(options)), engine_(), store_(engine_),
       linker_(engine_) {
   loadAndCompile();
   setupWasi();
+}
+
+WasmHost::WasmHost(std::shared_ptr<const InstancePre> instance_pre, WasmHostOptions options)
+    : wasm_path_(instance_pre->name()), options_(std::move(options)),
+      engine_(instance_pre->engine()), store_(engine_), linker_(engine_),
+      module_(instance_pre->module()), instance_pre_(std::move(instance_pre)) {
+  setupWasi();
+}
+
+std::string WasmHost::engineConfigDescription() {
+  // The engine is `Engine()`: Wasmtime's default `Config`. The C API's
+  // features and the target change the compiled code too.
+  std::string description = "config=default;target=";
+#if defined(__x86_64__) || defined(_M_X64)
+  description += "x86_64";
+#elif defined(__aarch64__) || defined(_M_ARM64)
+  description += "aarch64";
+#else
+  description += "other";
+#endif
+  description += ";features=";
+#ifdef WASMTIME_FEATURE_CRANELIFT
+  description += "cranelift,";
+#endif
+#ifdef WASMTIME_FEATURE_WINCH
+  description += "winch,";
+#endif
+#ifdef WASMTIME_FEATURE_PULLEY
+  description += "pulley,";
+#endif
+#ifdef WASMTIME_FEATURE_GC
+  description += "gc,";
+#endif
+#ifdef WASMTIME_FEATURE_GC_DRC
+  description += "gc-drc,";
+#endif
+#ifdef WASMTIME_FEATURE_THREADS
+  description += "threads,";
+#endif
+#ifdef WASMTIME_FEATURE_ADDR2LINE
+  description += "addr2line,";
+#endif
+  return description;
 }
 
 std::ostream &WasmHost::narration() {
@@ -91,6 +134,16 @@ void WasmHost::loadAndCompile() {
     }
     wasm_bytes = binary.ok();
   }
+  if (!options_.module_cache_dir.empty()) {
+    ModuleCache cache(options_.module_cache_dir,
+                      ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription()});
+    try {
+      module_ = cache.load(engine_, wasm_bytes, &module_load_report_, &narration());
+    } catch (const std::runtime_error &error) {
+      throw std::runtime_error("Module compilation failed: '" + wasm_path_ + "': " + error.what());
+    }
+    return;
+  }
   narration() << "[Host Setup] Compiling WASM module..." << std::endl;
   auto module_res = wasmtime::Module::compile(engine_, wasm_bytes);
   if (!module_res) {
@@ -107,7 +160,16 @@ void WasmHost::setupWasi() {
   }
   narration() << "[Host Setup] Configuring WASI..." << std::endl;
   wasmtime::WasiConfig wasi;
-  if (options_.guest_stdout) {
+  if (options_.guest_stdout_stream != nullptr) {
+    wasi_config_set_stdout_custom(
+        wasi.capi(),
+        [](void *stream, const unsigned char *bytes, size_t size) -> ptrdiff_t {
+          static_cast<std::ostream *>(stream)->write(reinterpret_cast<const char *>(bytes),
+                                                     static_cast<std::streamsize>(size));
+          return static_cast<ptrdiff_t>(size);
+        },
+        options_.guest_stdout_stream, nullptr);
+  } else if (options_.guest_stdout) {
     wasi.inherit_stdout();
   }
   wasi.inherit_stderr();
@@ -118,7 +180,9 @@ void WasmHost::setupWasi() {
   }
   wasi_configured_ = true;
   narration() << "[Host Setup] WASI configured for Store." << std::endl;
-  linkWasiImports();
+  if (!instance_pre_) { // a pre-instantiated module's linker has WASI already
+    linkWasiImports();
+  }
 }
 
 void WasmHost::linkWasiImports() {
@@ -156,7 +220,8 @@ void WasmHost::instantiateModule() {
     throw std::logic_error("instantiateModule needs a compiled module");
   }
   narration() << "[Host Setup] Instantiating module..." << std::endl;
-  auto instance_res = linker_.instantiate(store_.context(), *module_);
+  auto instance_res = instance_pre_ ? instance_pre_->instantiate(store_.context())
+                                    : linker_.instantiate(store_.context(), *module_);
   if (!instance_res) {
     throwTrapError("Module instantiation", instance_res.err());
   }
@@ -164,6 +229,16 @@ void WasmHost::instantiateModule() {
   functions_.clear();
   typed_functions_.clear();
   narration() << "[Host Setup] Module instantiated successfully." << std::endl;
+}
+
+std::shared_ptr<const InstancePre> WasmHost::prepareInstances() {
+  if (!module_) {
+    throw std::logic_error("prepareInstances needs a compiled module");
+  }
+  narration() << "[Host Setup] Pre-instantiating module (InstancePre)..." << std::endl;
+  auto pre = std::make_shared<const InstancePre>(linker_, engine_, *module_, wasm_path_);
+  narration() << "[Host Setup] Imports resolved once for every instance." << std::endl;
+  return pre;
 }
 
 void WasmHost::getMemory() {

@@ -19,6 +19,20 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// An export the host needs is missing or has another type (exit status 2 of
+/// the `host` CLI, like a link error).
+class GuestLinkError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The guest handed the host data it refuses: a returned block outside linear
+/// memory, a null block, a string that is not UTF-8.
+class GuestDataError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
 } // namespace wasmhost
 
 #endif // WASMHOST_ERRORS_HH

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -26,6 +27,8 @@
 
 #include "wasmhost/errors.hh"
 #include "wasmhost/host_function.hh"
+#include "wasmhost/instance_pre.hh"
+#include "wasmhost/module_cache.hh"
 
 namespace wasmhost {
 
@@ -36,6 +39,11 @@ struct WasmHostOptions {
   /// Whether the guest's WASI stdout reaches this process's stdout (its
   /// stderr always does).
   bool guest_stdout = true;
+  /// A folder for precompiled modules (`ModuleCache`); empty: always compile.
+  std::string module_cache_dir;
+  /// When set, the guest's WASI stdout is written here instead (overrides
+  /// `guest_stdout`); it must outlive the `WasmHost`.
+  std::ostream *guest_stdout_stream = nullptr;
 };
 
 class WasmHost {
@@ -44,6 +52,12 @@ public:
   /// ends in `.wat`) and configures WASI. Throws `std::runtime_error` when the
   /// file cannot be read or compiled.
   explicit WasmHost(std::string wasm_path, WasmHostOptions options = {});
+
+  /// A host for one more instance of an already compiled and linked module
+  /// (see `prepareInstances`): it shares the engine, the module and the host
+  /// functions, and has its own store, WASI context and store data. Cheap;
+  /// make one per instance, and use each from one thread at a time.
+  explicit WasmHost(std::shared_ptr<const InstancePre> instance_pre, WasmHostOptions options = {});
 
   WasmHost(const WasmHost &) = delete;
   WasmHost &operator=(const WasmHost &) = delete;
@@ -57,12 +71,17 @@ public:
 
   /// Registers `fn` as the import `module_name::func_name`. Its wasm type is
   /// deduced from the C++ signature by `Linker::func_wrap`. An exception
-  /// thrown by `fn` becomes a trap carrying its message. Refused with
+  /// thrown by `fn` becomes a trap carrying its message. `fn` may take a
+  /// `wasmtime::Caller` first (see `storeData`). Refused with
   /// `std::logic_error` once the module is instantiated.
   template <typename F>
   void defineHostFunction(std::string_view module_name, std::string_view func_name, F &&fn) {
     if (is_initialized_) {
       throw std::logic_error("Cannot define host functions after initialization.");
+    }
+    if (instance_pre_) {
+      throw std::logic_error("Cannot define host functions on a pre-instantiated module: define "
+                             "them before prepareInstances().");
     }
     narration() << "[Host Setup] Defining host function: " << module_name << "::" << func_name
                 << "..." << std::endl;
@@ -72,6 +91,29 @@ public:
       throw std::runtime_error("Failed to define host function '" + std::string(func_name) +
                                "': " + result.err().message());
     }
+  }
+
+  /// Resolves the module's imports against the host functions and WASI once,
+  /// for `WasmHost(std::shared_ptr<const InstancePre>)`. Host functions
+  /// defined for many instances must find their state with `storeData`.
+  /// Throws `std::runtime_error` for a link error.
+  std::shared_ptr<const InstancePre> prepareInstances();
+
+  /// Attaches `data` to this host's store, for host functions that reach it
+  /// with `storeData<T>(caller)`. `data` must outlive the calls.
+  template <typename T> void setStoreData(T *data) { store_.context().set_data(data); }
+
+  /// The `T *` given to `setStoreData` of the store `caller` runs in. Throws
+  /// `std::logic_error` when there is none (a host function that throws
+  /// becomes a trap).
+  template <typename T> static T &storeData(wasmtime::Caller &caller) {
+    // `get_data` would dereference a null pointer for a store without data.
+    auto *any = static_cast<std::any *>(wasmtime_context_get_data(caller.context().capi()));
+    T *const *data = any != nullptr ? std::any_cast<T *>(any) : nullptr;
+    if (data == nullptr || *data == nullptr) {
+      throw std::logic_error("no host state attached to this store (WasmHost::setStoreData)");
+    }
+    return **data;
   }
 
   /// Instantiates the module, finds its memory and, for a WASI reactor, runs
@@ -199,6 +241,11 @@ public:
   // --- Access for embedders that need the raw Wasmtime objects. -------------
 
   wasmtime::Engine &engine() { return engine_; }
+  /// How the module was obtained: compiled, or from the module cache and why.
+  const ModuleLoadReport &moduleLoadReport() const { return module_load_report_; }
+  /// What of the engine's configuration changes compiled code; part of the
+  /// module cache's key. Whoever changes the engine's `Config` adds it here.
+  static std::string engineConfigDescription();
   wasmtime::Store &store() { return store_; }
   wasmtime::Store::Context context() { return store_.context(); }
   const wasmtime::Module &module() const { return module_.value(); }
@@ -213,6 +260,8 @@ private:
   wasmtime::Store store_;
   wasmtime::Linker linker_;
   std::optional<wasmtime::Module> module_;
+  std::shared_ptr<const InstancePre> instance_pre_;
+  ModuleLoadReport module_load_report_;
   std::optional<wasmtime::Instance> instance_;
   std::optional<wasmtime::Memory> memory_;
   std::map<std::string, wasmtime::Func, std::less<>> functions_;

@@ -1,0 +1,181 @@
+#include "run_modes.hh"
+
+#include <algorithm>
+#include <atomic>
+#include <future>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "article_host.hh"
+#include "wasmhost/guest_buffer.hh"
+
+namespace wasmhost {
+namespace {
+
+constexpr int32_t kFirstTriggerArg = 7;
+
+/// Everything one instance printed, and how it went.
+struct InstanceRun {
+  std::ostringstream out;    ///< narration, guest stdout, verdicts
+  std::ostringstream errors; ///< one line per failure
+  ScenarioSummary summary;
+  int status = cli::kOk;
+  bool isolated = false;
+};
+
+void printPrefixed(std::ostream &out, const std::string &text, const std::string &prefix) {
+  std::istringstream lines(text);
+  const std::string bare = prefix.substr(0, prefix.find_last_not_of(' ') + 1);
+  for (std::string line; std::getline(lines, line);) {
+    out << (line.empty() ? bare : prefix + line) << '\n';
+  }
+  out.flush();
+}
+
+void runInstance(int index, const std::shared_ptr<const InstancePre> &pre,
+                 const cli::Options &options, InstanceRun &run) {
+  std::ostream discard(nullptr);
+  std::ostream *narration = options.quiet ? nullptr : &run.out;
+  const int32_t trigger_arg = kFirstTriggerArg + index;
+  try {
+    HostState state;
+    state.narration = narration;
+    WasmHostOptions host_options;
+    host_options.narration = narration;
+    host_options.guest_stdout = false;
+    host_options.guest_stdout_stream = narration;
+    WasmHost host(pre, host_options);
+    host.setStoreData(&state);
+    host.initialize();
+    std::ostream &main_narration = narration != nullptr ? *narration : discard;
+    ScenarioContext context{host, state, main_narration, std::nullopt, 0, trigger_arg};
+    const auto &names = options.scenarios.empty() ? scenarioNames() : options.scenarios;
+    run.summary = runScenarioList(names, context, run.out, run.errors);
+    run.status = exitStatusOf(run.summary);
+
+    // The host value lives in this store's HostState: only this instance's
+    // trigger_host_calls(7+i) may have changed it.
+    const auto host_calls =
+        static_cast<int32_t>(std::count(names.begin(), names.end(), "host-calls"));
+    const int32_t expected = 42 + host_calls * (trigger_arg + 5);
+    run.isolated = state.shared_host_value == expected;
+    run.out << "[Host Main] Host value " << state.shared_host_value << ", expected " << expected
+            << " (42 + " << host_calls << " x (" << trigger_arg
+            << " + 5)): " << (run.isolated ? "isolated" : "NOT ISOLATED") << std::endl;
+    if (!run.isolated) {
+      run.errors << "host: the host value is " << state.shared_host_value << ", expected "
+                 << expected << std::endl;
+      run.status = worseStatus(run.status, cli::kCheckFailed);
+    }
+    if (options.dump_state) {
+      run.status = worseStatus(run.status, dumpGuestState(host, run.out, run.errors));
+    }
+  } catch (const GuestTrap &trap) {
+    run.errors << "host: error: " << oneLine(trap.what()) << std::endl;
+    run.status = worseStatus(run.status, cli::kGuestTrap);
+  } catch (const std::exception &error) {
+    run.errors << "host: error: " << oneLine(error.what()) << std::endl;
+    run.status = worseStatus(run.status, cli::kSetupError);
+  } catch (...) {
+    run.errors << "host: error: a non-standard exception" << std::endl;
+    run.status = worseStatus(run.status, cli::kSetupError);
+  }
+}
+
+} // namespace
+
+int exitStatusOf(const ScenarioSummary &summary) {
+  if (summary.any_trap) {
+    return cli::kGuestTrap;
+  }
+  if (summary.any_link_error) {
+    return cli::kSetupError;
+  }
+  return summary.failed > 0 ? cli::kCheckFailed : cli::kOk;
+}
+
+int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors) {
+  try {
+    auto [packed] = callOrThrow<std::tuple<uint64_t>>(host, cli::kDebugStateExport);
+    out << "[Host Main] Guest state: " << takeGuestString(host, packed) << std::endl;
+    return cli::kOk;
+  } catch (const GuestLinkError &missing) {
+    errors << "host: error: --dump-state: " << missing.what()
+           << " (a guest built without the cargo feature debug-json)" << std::endl;
+    return cli::kSetupError;
+  } catch (const GuestTrap &trap) {
+    errors << "host: error: --dump-state: " << oneLine(trap.what()) << std::endl;
+    return cli::kGuestTrap;
+  } catch (const GuestDataError &refused) {
+    errors << "host: error: --dump-state: " << refused.what() << std::endl;
+    return cli::kCheckFailed;
+  }
+}
+
+int runInstances(const cli::Options &options, std::ostream &out, std::ostream &errors) {
+  const int count = *options.instances;
+  const int thread_count = options.threads;
+  std::ostream *narration = options.quiet ? nullptr : &out;
+
+  // One engine, one compiled module, one linker resolved once.
+  WasmHostOptions shared_options;
+  shared_options.narration = narration;
+  shared_options.guest_stdout = false;
+  shared_options.module_cache_dir = options.cache_dir;
+  WasmHost shared(options.module_path, shared_options);
+  definePerStoreArticleHostFunctions(shared);
+  const auto pre = shared.prepareInstances();
+  if (narration != nullptr) {
+    *narration << "[Host Main] Running " << count << " instance(s) on " << thread_count
+               << " thread(s); instance i passes " << kFirstTriggerArg
+               << "+i to trigger_host_calls." << std::endl;
+  }
+
+  std::vector<InstanceRun> runs(static_cast<size_t>(count));
+  std::vector<std::promise<void>> finished(runs.size());
+  std::vector<std::future<void>> ready;
+  for (auto &promise : finished) {
+    ready.push_back(promise.get_future());
+  }
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    for (int index = next++; index < count; index = next++) {
+      runInstance(index, pre, options, runs[static_cast<size_t>(index)]);
+      finished[static_cast<size_t>(index)].set_value();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < thread_count; ++t) {
+    threads.emplace_back(worker);
+  }
+
+  // Print each instance's output whole, in order, as soon as it is done.
+  ScenarioSummary total;
+  int status = cli::kOk;
+  int isolated = 0;
+  for (size_t index = 0; index < runs.size(); ++index) {
+    ready[index].wait();
+    const InstanceRun &run = runs[index];
+    const std::string prefix = "[instance " + std::to_string(index) + "] ";
+    printPrefixed(out, run.out.str(), prefix);
+    printPrefixed(errors, run.errors.str(), prefix);
+    total.passed += run.summary.passed;
+    total.failed += run.summary.failed;
+    total.skipped += run.summary.skipped;
+    isolated += run.isolated ? 1 : 0;
+    status = worseStatus(status, run.status);
+  }
+  for (auto &thread : threads) {
+    thread.join();
+  }
+  out << count << " instance(s) on " << thread_count << " thread(s): " << total.passed
+      << " passed, " << total.failed << " failed";
+  if (total.skipped > 0) {
+    out << ", " << total.skipped << " skipped";
+  }
+  out << "; host state isolated in " << isolated << " of " << count << std::endl;
+  return status;
+}
+
+} // namespace wasmhost

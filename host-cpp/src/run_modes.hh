@@ -1,0 +1,40 @@
+/**
+ * \file run_modes.hh
+ * What `host` does beyond the single-instance scenario run: the guest's debug
+ * view (`--dump-state`) and many instances of one module (`--instances`).
+ */
+#ifndef WASMHOST_RUN_MODES_HH
+#define WASMHOST_RUN_MODES_HH
+
+#include <ostream>
+
+#include "cli.hh"
+#include "scenarios.hh"
+#include "wasmhost/wasm_host.hh"
+
+namespace wasmhost {
+
+/// The exit status of a scenario run (`cli::ExitStatus`).
+int exitStatusOf(const ScenarioSummary &summary);
+
+/// Exit statuses rank 3 (trap) > 2 (setup) > 1 (check) > 0: the worse one.
+inline int worseStatus(int a, int b) { return a > b ? a : b; }
+
+/// Calls the guest's `guest_debug_state` and prints its JSON on `out` as
+/// `[Host Main] Guest state: {...}`. A missing export (a guest built without
+/// the cargo feature `debug-json`) is one `host: error:` line on `errors` and
+/// exit status 2. Returns the exit status.
+int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors);
+
+/// `--instances N --threads T`: compiles and links the module once
+/// (`WasmHost::prepareInstances`), then runs the selected scenarios in N
+/// instances, each with its own store, WASI context and `HostState`, on T
+/// threads. Each instance's output is gathered and printed in order, every
+/// line prefixed with `[instance i]`. Instance i passes 7+i to
+/// `trigger_host_calls`, and its host value must end at 42 + (7+i) + 5 per
+/// `host-calls` run: no state leaks between instances. Returns the exit status.
+int runInstances(const cli::Options &options, std::ostream &out, std::ostream &errors);
+
+} // namespace wasmhost
+
+#endif // WASMHOST_RUN_MODES_HH
