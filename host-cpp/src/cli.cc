@@ -1,5 +1,7 @@
 #include "cli.hh"
 
+#include <charconv>
+#include <limits>
 #include <sstream>
 
 #include <wasmtime.h>
@@ -19,15 +21,74 @@ std::string joinedScenarioNames() {
 
 } // namespace
 
+std::optional<uint64_t> parseCount(const std::string &text) {
+  uint64_t value = 0;
+  const char *end = text.data() + text.size();
+  auto [ptr, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || ptr != end) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<uint64_t> parseSize(const std::string &text) {
+  std::string digits = text;
+  unsigned shift = 0;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+    case 'K':
+    case 'k':
+      shift = 10;
+      break;
+    case 'M':
+    case 'm':
+      shift = 20;
+      break;
+    case 'G':
+    case 'g':
+      shift = 30;
+      break;
+    default:
+      break;
+    }
+    if (shift != 0) {
+      digits.pop_back();
+    }
+  }
+  auto value = parseCount(digits);
+  if (!value || *value > (std::numeric_limits<uint64_t>::max() >> shift)) {
+    return std::nullopt;
+  }
+  return *value << shift;
+}
+
 Options parseOptions(const std::vector<std::string> &args) {
   Options options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &arg = args[i];
-    auto value = [&](const std::string &flag) -> std::string {
-      if (i + 1 >= args.size()) {
-        throw UsageError("option '" + flag + "' needs a value");
+    // `--flag VALUE` or `--flag=VALUE`: true when `arg` is `flag`, with its
+    // value in `text`.
+    std::string text;
+    auto option = [&](const std::string &flag) {
+      if (arg == flag) {
+        if (i + 1 >= args.size()) {
+          throw UsageError("option '" + flag + "' needs a value");
+        }
+        text = args[++i];
+        return true;
       }
-      return args[++i];
+      if (arg.rfind(flag + "=", 0) == 0) {
+        text = arg.substr(flag.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    auto number = [&](const std::string &flag, auto parse, const char *expected) {
+      auto parsed = parse(text);
+      if (!parsed) {
+        throw UsageError("option '" + flag + "' needs " + expected + ", not '" + text + "'");
+      }
+      return *parsed;
     };
     if (arg == "--help" || arg == "-h") {
       options.help = true;
@@ -35,15 +96,27 @@ Options parseOptions(const std::vector<std::string> &args) {
       options.version = true;
     } else if (arg == "--quiet") {
       options.quiet = true;
-    } else if (arg == "--scenario" || arg.rfind("--scenario=", 0) == 0) {
-      std::string name = arg == "--scenario" ? value(arg) : arg.substr(arg.find('=') + 1);
+    } else if (arg == "--keep-going") {
+      options.keep_going = true;
+    } else if (option("--timeout-ms")) {
+      options.timeout_ms = number("--timeout-ms", parseCount, "a number of milliseconds");
+    } else if (option("--fuel")) {
+      options.fuel = number("--fuel", parseCount, "a number");
+    } else if (option("--max-memory")) {
+      options.max_memory_bytes =
+          number("--max-memory", parseSize, "a size in bytes (suffix K, M or G allowed)");
+    } else if (option("--scenario")) {
+      const std::string &name = text;
       if (!isScenarioName(name)) {
         throw UsageError("unknown scenario '" + name + "' (scenarios: " + joinedScenarioNames() +
                          ")");
       }
       options.scenarios.push_back(name);
     } else if (arg == "--call") {
-      options.call_export = value(arg);
+      if (i + 1 >= args.size()) {
+        throw UsageError("option '--call' needs a value");
+      }
+      options.call_export = args[++i];
       // Everything after the export's name is its arguments, so negative
       // numbers are not mistaken for options.
       options.call_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
@@ -72,6 +145,9 @@ Options parseOptions(const std::vector<std::string> &args) {
   if (options.call_export && !options.scenarios.empty()) {
     throw UsageError("--call and --scenario cannot be combined");
   }
+  if (options.call_export && options.keep_going) {
+    throw UsageError("--keep-going applies to scenarios, not to --call");
+  }
   return options;
 }
 
@@ -93,14 +169,21 @@ std::string usageText() {
           "                       and its results are printed on one line; must come last\n"
           "  --quiet              print only verdicts, the closing line and --call results\n"
           "                       (no host narration, no guest stdout)\n"
+          "  --timeout-ms N       wall-clock limit of each guest call in milliseconds\n"
+          "                       (epoch interruption; default 10000, 0: none)\n"
+          "  --fuel N             fuel budget of each guest call (default 0: unmetered)\n"
+          "  --max-memory SIZE    largest linear memory, in bytes or with a K, M or G\n"
+          "                       suffix; past it the guest's memory.grow fails\n"
+          "  --keep-going         after a trap or a failed check, re-instantiate the module\n"
+          "                       and run the remaining scenarios\n"
           "  --help               show this help and exit\n"
           "  --version            show the host and Wasmtime versions and exit\n"
           "\n"
           "Exit status:\n"
           "  0  every check passed\n"
-          "  1  a check failed\n"
+          "  1  a check failed (or the host refused a memory access)\n"
           "  2  usage, file, compile or link error (including a missing export)\n"
-          "  3  the guest trapped\n";
+          "  3  the guest trapped (including a time limit, fuel or a failing host function)\n";
   return text.str();
 }
 

@@ -5,6 +5,7 @@
 #ifndef WASMHOST_CLI_HH
 #define WASMHOST_CLI_HH
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -26,6 +27,10 @@ struct Options {
   std::optional<std::string> call_export;
   std::vector<std::string> call_args;
   bool quiet = false;
+  bool keep_going = false;     ///< after a trap or failed check: fresh instance, carry on
+  uint64_t timeout_ms = 10000; ///< per guest call; 0: none
+  uint64_t fuel = 0;           ///< per guest call; 0: none
+  std::optional<uint64_t> max_memory_bytes;
   bool help = false;
   bool version = false;
 };
@@ -38,6 +43,12 @@ public:
 
 /// Parses `argv[1..]`. Throws `UsageError`.
 Options parseOptions(const std::vector<std::string> &args);
+
+/// Parses a whole unsigned decimal number; nullopt unless it is one and fits.
+std::optional<uint64_t> parseCount(const std::string &text);
+/// Parses a size in bytes with an optional K, M or G suffix (powers of
+/// 1024); nullopt unless it is one and fits in 64 bits.
+std::optional<uint64_t> parseSize(const std::string &text);
 
 std::string usageText();
 std::string versionText();

@@ -34,9 +34,13 @@ std::string oneLine(const std::string &message) {
   return line;
 }
 
-int reportError(const std::string &message, int status) {
+void printError(const std::string &message) {
   std::cout.flush();
   std::cerr << "host: error: " << oneLine(message) << std::endl;
+}
+
+int reportError(const std::string &message, int status) {
+  printError(message);
   return status;
 }
 
@@ -54,6 +58,25 @@ const char *verdictText(Outcome outcome) {
   return "?";
 }
 
+/// With --keep-going: a fresh instance after a trap or a failed check.
+/// Returns false (after reporting why) when the module cannot be
+/// instantiated again; `trapped` says whether that was a trap.
+bool freshInstance(WasmHost &host, ScenarioContext &context, bool &trapped) {
+  try {
+    host.reinstantiate();
+    context.plugin_value_offset.reset();
+    context.narration << "[Host Main] Carrying on with a fresh instance (--keep-going)."
+                      << std::endl;
+    return true;
+  } catch (const GuestTrap &trap) {
+    trapped = true;
+    printError(std::string("re-instantiation: ") + trap.what());
+  } catch (const std::exception &error) {
+    printError(std::string("re-instantiation: ") + error.what());
+  }
+  return false;
+}
+
 int runScenarios(const cli::Options &options, WasmHost &host, HostState &state,
                  std::ostream &narration) {
   const std::vector<std::string> &selected =
@@ -64,10 +87,12 @@ int runScenarios(const cli::Options &options, WasmHost &host, HostState &state,
   int skipped = 0;
   bool any_trap = false;
   bool any_link_error = false;
-  for (const auto &name : selected) {
-    if (any_trap) {
+  const char *stop_reason = nullptr; // set when the remaining scenarios cannot run
+  for (size_t index = 0; index < selected.size(); ++index) {
+    const std::string &name = selected[index];
+    if (stop_reason != nullptr) {
       ++skipped;
-      std::cout << "[Host Main] Scenario " << name << ": SKIPPED (the guest trapped earlier)"
+      std::cout << "[Host Main] Scenario " << name << ": SKIPPED (" << stop_reason << ")"
                 << std::endl;
       continue;
     }
@@ -84,8 +109,18 @@ int runScenarios(const cli::Options &options, WasmHost &host, HostState &state,
     }
     ++failed;
     std::cerr << "host: " << name << ": " << oneLine(result.detail) << std::endl;
-    any_trap = any_trap || result.outcome == Outcome::Trapped;
+    const bool trapped = result.outcome == Outcome::Trapped;
+    any_trap = any_trap || trapped;
     any_link_error = any_link_error || result.outcome == Outcome::LinkError;
+    const bool more = index + 1 < selected.size();
+    if (options.keep_going && more && result.outcome != Outcome::LinkError) {
+      if (!freshInstance(host, context, any_trap)) {
+        any_link_error = true;
+        stop_reason = "the module could not be instantiated again";
+      }
+    } else if (trapped) {
+      stop_reason = "the guest trapped earlier";
+    }
   }
   std::cout << passed << " passed, " << failed << " failed";
   if (skipped > 0) {
@@ -114,9 +149,10 @@ int runCall(const cli::Options &options, WasmHost &host, std::ostream &narration
     return reportError(error.what(), cli::kSetupError);
   }
   narration << "[Host Main] Calling Wasm function '" << name << "'..." << std::endl;
-  auto results = func.ok_ref().call(host.context(), args);
+  auto results = host.callDynamic(func.ok_ref(), args);
   if (!results) {
-    return reportError("'" + name + "' trapped: " + results.err().message(), cli::kGuestTrap);
+    return reportError("'" + name + "' trapped: " + host.describeTrap(results.err_ref()),
+                       cli::kGuestTrap);
   }
   const auto values = results.ok();
   narration << "[Host Main] '" << name << "' returned " << values.size() << " value(s)"
@@ -149,7 +185,13 @@ int main(int argc, char **argv) {
   try {
     HostState state;
     state.narration = narration;
-    WasmHost host(options.module_path, WasmHostOptions{narration, !options.quiet});
+    WasmHostOptions host_options;
+    host_options.narration = narration;
+    host_options.guest_stdout = !options.quiet;
+    host_options.timeout_ms = options.timeout_ms;
+    host_options.fuel = options.fuel;
+    host_options.max_memory_bytes = options.max_memory_bytes;
+    WasmHost host(options.module_path, host_options);
     defineArticleHostFunctions(host, state);
     host.initialize();
     std::ostream discard(nullptr);

@@ -19,10 +19,15 @@ struct ScenarioStop {
 };
 
 /// Unwraps a call result, turning errors into the scenario's outcome.
-template <typename T> T expectCall(wasmtime::TrapResult<T> result, std::string_view export_name) {
+template <typename T>
+T expectCall(const ScenarioContext &context, wasmtime::TrapResult<T> result,
+             std::string_view export_name) {
   if (!result) {
-    const bool trapped = std::holds_alternative<wasmtime::Trap>(result.err_ref().data);
-    throw ScenarioStop{trapped ? Outcome::Trapped : Outcome::LinkError,
+    if (std::holds_alternative<wasmtime::Trap>(result.err_ref().data)) {
+      throw ScenarioStop{Outcome::Trapped, "'" + std::string(export_name) + "' trapped: " +
+                                               context.host.describeTrap(result.err_ref())};
+    }
+    throw ScenarioStop{Outcome::LinkError,
                        "'" + std::string(export_name) + "': " + result.err().message()};
   }
   return result.ok();
@@ -51,7 +56,8 @@ void scenarioAdd(ScenarioContext &context) {
   context.narration << "[Host Main] Calling Wasm function 'just_add(" << arg1 << ", " << arg2
                     << ")'..." << std::endl;
   auto result_tuple =
-      expectCall(context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+      expectCall(context,
+                 context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
                      "just_add", std::make_tuple(arg1, arg2)),
                  "just_add");
   const uint64_t result_val = std::get<0>(result_tuple);
@@ -69,7 +75,8 @@ void scenarioHostCalls(ScenarioContext &context) {
   context.narration << "[Host Main] Host value before call: " << host_value_before << std::endl;
   context.narration << "[Host Main] Calling Wasm function 'trigger_host_calls(" << trigger_arg
                     << ")'..." << std::endl;
-  expectCall(context.host.callFunctionVoid("trigger_host_calls", std::make_tuple(trigger_arg)),
+  expectCall(context,
+             context.host.callFunctionVoid("trigger_host_calls", std::make_tuple(trigger_arg)),
              "trigger_host_calls");
   context.narration << "[Host Main] Returned from 'trigger_host_calls'." << std::endl;
   context.narration << "[Host Main] Host value after call: " << state.shared_host_value
@@ -96,7 +103,8 @@ void scenarioPoint(ScenarioContext &context) {
   context.host.writeMemory(offset_p2, host_p2);
   context.host.writeMemory(offset_result, Point{0, 0});
   context.narration << "[Host Main] Calling Wasm function 'point_add' with offsets..." << std::endl;
-  expectCall(context.host.callFunctionVoid("point_add",
+  expectCall(context,
+             context.host.callFunctionVoid("point_add",
                                            std::make_tuple(offset_result, offset_p1, offset_p2)),
              "point_add");
   context.narration << "[Host Main] Reading result struct from WASM memory..." << std::endl;
@@ -144,7 +152,8 @@ void scenarioVerify(ScenarioContext &context) {
   context.narration << "[Host Main] Calling Wasm 'simple_add' to verify internal state..."
                     << std::endl;
   auto result_tuple =
-      expectCall(context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+      expectCall(context,
+                 context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
                      "simple_add", std::make_tuple(uint64_t{1}, uint64_t{1})),
                  "simple_add");
   context.narration << "[Host Main] Returned from 'simple_add'. Check WASM output above."
