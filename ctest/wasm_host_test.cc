@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -273,6 +274,17 @@ struct HostileGuest {
   }
 };
 
+/// `just_add(a, b)`, or the error's message as a test failure.
+std::optional<uint64_t> justAdd(WasmHost &host, uint64_t a, uint64_t b) {
+  auto sum = host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+      "just_add", std::make_tuple(a, b));
+  if (!sum) {
+    ADD_FAILURE() << "just_add(" << a << ", " << b << "): " << sum.err().message();
+    return std::nullopt;
+  }
+  return std::get<0>(sum.ok());
+}
+
 std::vector<uint8_t> readBytes(const std::string &path) {
   std::ifstream file(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
@@ -302,10 +314,7 @@ TEST(Limits, ASpinningGuestIsInterruptedAfterTheTimeLimit) {
     EXPECT_LT(elapsed, std::chrono::milliseconds(5000)) << spinner;
   }
   // The host is unharmed: the next call gets a fresh time budget.
-  auto sum = guest.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
-      "just_add", std::make_tuple(uint64_t{2}, uint64_t{3}));
-  ASSERT_TRUE(sum) << sum.err().message();
-  EXPECT_EQ(std::get<0>(sum.ok()), 5u);
+  EXPECT_EQ(justAdd(guest.host, 2, 3), 5u);
 }
 
 TEST(Limits, FuelIsABudgetPerCall) {
@@ -313,21 +322,21 @@ TEST(Limits, FuelIsABudgetPerCall) {
   options.timeout_ms = 0;
   options.fuel = 50000;
   HostileGuest guest(options);
-  // Twenty calls use far more than one budget together: each gets its own.
+  ASSERT_EQ(justAdd(guest.host, 1, 1), 2u);
+  auto left = guest.host.context().get_fuel();
+  ASSERT_TRUE(left);
+  const uint64_t per_call = 50000 - left.ok();
+  ASSERT_GT(per_call * 20, 50000u) << "twenty calls must need more than one budget";
+  // ... and they all run: each call gets the whole budget again.
   for (uint64_t i = 0; i < 20; ++i) {
-    auto sum = guest.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
-        "just_add", std::make_tuple(i, uint64_t{1}));
-    ASSERT_TRUE(sum) << "call " << i << ": " << sum.err().message();
+    ASSERT_EQ(justAdd(guest.host, i, 1), i + 1) << "call " << i;
   }
   auto spin = guest.host.callFunctionVoid("hostile_spin");
   ASSERT_FALSE(spin);
   EXPECT_EQ(WasmHost::trapKind(spin.err_ref()), "out of fuel");
   EXPECT_EQ(
       guest.host.describeTrap(spin.err_ref()).rfind("out of fuel (fuel budget of 50000): ", 0), 0u);
-  auto after = guest.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
-      "just_add", std::make_tuple(uint64_t{40}, uint64_t{2}));
-  ASSERT_TRUE(after) << after.err().message();
-  EXPECT_EQ(std::get<0>(after.ok()), 42u);
+  EXPECT_EQ(justAdd(guest.host, 40, 2), 42u);
 }
 
 TEST(Limits, MemoryGrowthPastTheLimitFailsInTheGuest) {
@@ -478,10 +487,7 @@ TEST(ModuleBytes, CompilesFromMemory) {
   HostState state;
   wasmhost::defineArticleHostFunctions(host, state);
   host.initialize();
-  auto sum = host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
-      "just_add", std::make_tuple(uint64_t{15}, uint64_t{27}));
-  ASSERT_TRUE(sum);
-  EXPECT_EQ(std::get<0>(sum.ok()), 42u);
+  EXPECT_EQ(justAdd(host, 15, 27), 42u);
 }
 
 TEST(ModuleBytes, GarbageIsACompileErrorNamingTheModule) {
