@@ -1,5 +1,6 @@
 #include "wasmhost/wasm_host.hh"
 
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <filesystem>
@@ -105,25 +106,42 @@ const char *trapCodeName(wasmtime_trap_code_t code) {
 namespace detail {
 
 struct EpochTicker::State {
-  std::jthread thread;
+  std::chrono::steady_clock::time_point start;
+  std::chrono::microseconds tick;
+  std::atomic<uint64_t> ticks_done{0};
+  std::jthread thread; // last: stopped and joined before the rest goes
+
+  [[nodiscard]] uint64_t ticksDue() const {
+    return static_cast<uint64_t>((std::chrono::steady_clock::now() - start) / tick);
+  }
 };
 
 EpochTicker::EpochTicker(const wasmtime::Engine &engine, std::chrono::microseconds tick)
     : state_(std::make_unique<State>()) {
-  state_->thread = std::jthread([engine = wasmtime::Engine(engine), tick](std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    std::unique_lock lock(mutex);
-    auto next = std::chrono::steady_clock::now() + tick;
-    while (!stop.stop_requested()) {
-      wake.wait_until(lock, stop, next, [] { return false; });
-      // One increment per elapsed tick, so that the epoch follows the clock
-      // even when this thread was not scheduled for a while.
-      for (auto now = std::chrono::steady_clock::now(); next <= now; next += tick) {
-        engine.increment_epoch();
-      }
-    }
-  });
+  state_->start = std::chrono::steady_clock::now();
+  state_->tick = tick;
+  state_->thread =
+      std::jthread([engine = wasmtime::Engine(engine), state = state_.get()](std::stop_token stop) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        std::unique_lock lock(mutex);
+        while (!stop.stop_requested()) {
+          // One increment per elapsed tick, so that the epoch follows the clock
+          // even after this thread was not scheduled for a while.
+          for (uint64_t due = state->ticksDue(); state->ticks_done.load() < due;) {
+            engine.increment_epoch();
+            state->ticks_done.fetch_add(1);
+          }
+          const auto next = state->start + state->tick * (state->ticks_done.load() + 1);
+          wake.wait_until(lock, stop, next, [] { return false; });
+        }
+      });
+}
+
+uint64_t EpochTicker::pendingTicks() const {
+  const uint64_t due = state_->ticksDue();
+  const uint64_t done = state_->ticks_done.load();
+  return due > done ? due - done : 0;
 }
 
 EpochTicker::~EpochTicker() = default; // std::jthread: request stop, then join
@@ -278,8 +296,9 @@ void WasmHost::armLimits() {
   }
   if (options_.timeout_ms > 0) {
     // Ticks follow wall-clock milliseconds: N + 1 ticks from now is N ms at
-    // least and N ms plus one tick at most.
-    store_.context().set_epoch_deadline(options_.timeout_ms + 1);
+    // least and N ms plus one tick at most, counting the ticks the ticker
+    // owes (it may run late under load, never early).
+    store_.context().set_epoch_deadline(options_.timeout_ms + 1 + ticker_->pendingTicks());
   }
 }
 

@@ -58,14 +58,20 @@ struct WasmHostOptions {
 };
 
 namespace detail {
-/// Increments an engine's epoch once per tick of wall-clock time on its own
-/// thread, from construction until destruction (which stops and joins it).
+/// Keeps an engine's epoch equal to the number of ticks of wall-clock time
+/// since its construction, on its own thread, until its destruction (which
+/// stops and joins the thread).
 class EpochTicker {
 public:
   EpochTicker(const wasmtime::Engine &engine, std::chrono::microseconds tick);
   ~EpochTicker();
   EpochTicker(const EpochTicker &) = delete;
   EpochTicker &operator=(const EpochTicker &) = delete;
+
+  /// Ticks already due that the thread has not added to the epoch yet
+  /// (it was not scheduled): a deadline must count them in, or it would
+  /// come early when the thread catches up.
+  [[nodiscard]] uint64_t pendingTicks() const;
 
 private:
   struct State;
