@@ -1,7 +1,10 @@
 // Unit tests of many instances of one compiled module (InstancePre): each
 // store has its own WASI context, memory and host state.
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -120,6 +123,39 @@ TEST(InstancesTest, AnUnresolvedImportFailsWhenPreparing) {
     EXPECT_NE(message.find("env::host_log_value"), std::string::npos) << message;
     EXPECT_NE(message.find("calls_host.wat"), std::string::npos) << message;
   }
+}
+
+TEST(InstancesTest, PreparedInstancesShareTheTimeLimit) {
+  wasmhost::WasmHostOptions options{nullptr, false};
+  options.timeout_ms = 50;
+  std::shared_ptr<const InstancePre> pre;
+  {
+    WasmHost shared(std::string(WASMHOST_TEST_MODULES) + "/spin.wat", options);
+    pre = shared.prepareInstances();
+  } // the preparing host is gone: its epoch ticker lives on with `pre`
+  WasmHost first(pre, options);
+  WasmHost second(pre, options);
+  for (WasmHost *host : {&first, &second}) {
+    host->initialize();
+    const auto start = std::chrono::steady_clock::now();
+    auto result = host->callFunctionVoid("spin");
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(result);
+    EXPECT_EQ(WasmHost::trapKind(result.err_ref()), "interrupt");
+    EXPECT_GE(elapsed, std::chrono::milliseconds(50));
+    EXPECT_LT(elapsed, std::chrono::milliseconds(5000)); // guards against a hang only
+  }
+}
+
+TEST(InstancesTest, ATimeLimitNeedsAModulePreparedWithOne) {
+  wasmhost::WasmHostOptions unlimited{nullptr, false};
+  unlimited.timeout_ms = 0;
+  WasmHost shared(std::string(WASMHOST_TEST_MODULES) + "/spin.wat", unlimited);
+  const auto pre = shared.prepareInstances();
+  wasmhost::WasmHostOptions limited{nullptr, false};
+  limited.timeout_ms = 100;
+  EXPECT_THROW(WasmHost(pre, limited), std::logic_error);
+  EXPECT_NO_THROW(WasmHost(pre, unlimited));
 }
 
 } // namespace

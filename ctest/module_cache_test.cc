@@ -57,7 +57,12 @@ void writeBytes(const fs::path &path, const std::vector<uint8_t> &bytes) {
 struct ModuleCacheTest : ::testing::Test {
   fs::path dir;
   std::vector<uint8_t> wasm = readBytes(WASMHOST_GUEST_WASM);
-  ModuleCacheIdentity identity{WASMTIME_VERSION, WasmHost::engineConfigDescription()};
+  // A default engine: no epoch interruption, no fuel.
+  ModuleCacheIdentity identity{WASMTIME_VERSION, WasmHost::engineConfigDescription([] {
+                                 wasmhost::WasmHostOptions options;
+                                 options.timeout_ms = 0;
+                                 return options;
+                               }())};
   wasmtime::Engine engine;
 
   void SetUp() override {

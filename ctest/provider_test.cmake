@@ -3,7 +3,10 @@
 #             from WASMTIME_PREFIX, into a fresh cache (download + extract)
 #   prebuilt  with WASMTIME_ROOT=WASMTIME_PREFIX
 # Usage: cmake -DPROVIDER=... -DSOURCE_DIR=... -DWORK_DIR=... -DWASMTIME_PREFIX=...
-#              -DWASMTIME_VERSION=... -P provider_test.cmake
+#              -DWASMTIME_VERSION=... [-DCXX_COMPILER=...] [-DSANITIZE=...]
+#              -P provider_test.cmake
+# CXX_COMPILER and SANITIZE repeat the outer build's compiler and
+# WASMHOST_SANITIZE, so that a sanitizer build checks sanitized hosts here too.
 foreach(var PROVIDER SOURCE_DIR WORK_DIR WASMTIME_PREFIX WASMTIME_VERSION)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "provider_test.cmake needs -D${var}=...")
@@ -22,6 +25,12 @@ set(build_dir "${WORK_DIR}/build")
 file(REMOVE_RECURSE "${build_dir}")
 set(configure_args -S "${SOURCE_DIR}" -B "${build_dir}" -DBUILD_TESTING=OFF
   -DWASMTIME_PROVIDER=${PROVIDER})
+if(CXX_COMPILER)
+  list(APPEND configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+endif()
+if(SANITIZE)
+  list(APPEND configure_args "-DWASMHOST_SANITIZE=${SANITIZE}")
+endif()
 
 if(PROVIDER STREQUAL "release")
   set(top "wasmtime-v${WASMTIME_VERSION}-x86_64-linux-c-api")

@@ -1,10 +1,14 @@
 // Unit tests of WasmHost against the real guest and small WAT modules.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <optional>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -16,6 +20,7 @@
 namespace {
 
 using wasmhost::GuestTrap;
+using wasmhost::HostState;
 using wasmhost::Point;
 using wasmhost::WasmHost;
 
@@ -30,6 +35,8 @@ std::string writeTempFile(const std::string &name, const std::string &text) {
   std::ofstream(path, std::ios::binary) << text;
   return path.string();
 }
+
+constexpr const char *kGuest = WASMHOST_GUEST_WASM;
 
 bool isTrap(const wasmtime::TrapError &error) {
   return std::holds_alternative<wasmtime::Trap>(error.data);
@@ -231,5 +238,268 @@ TEST(WasmHostModules, ATrappingStartFunctionIsAGuestTrap) {
   EXPECT_THROW(host.initialize(), GuestTrap);
   std::filesystem::remove(path);
 }
+
+// --- Fail safety: limits, trap kinds, re-instantiation. ------------------------
+
+namespace failsafe {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char *kHostile = WASMHOST_HOSTILE_WASM;
+
+wasmhost::WasmHostOptions quietOptions() {
+  wasmhost::WasmHostOptions options;
+  options.guest_stdout = false;
+  return options;
+}
+
+/// The hostile guest (the article's exports and `hostile_*`), initialized.
+struct HostileGuest {
+  HostState state;
+  WasmHost host;
+
+  explicit HostileGuest(wasmhost::WasmHostOptions options) : host(kHostile, options) {
+    wasmhost::defineArticleHostFunctions(host, state);
+    host.initialize();
+  }
+};
+
+/// `just_add(a, b)`, or the error's message as a test failure.
+std::optional<uint64_t> justAdd(WasmHost &host, uint64_t a, uint64_t b) {
+  auto sum = host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+      "just_add", std::make_tuple(a, b));
+  if (!sum) {
+    ADD_FAILURE() << "just_add(" << a << ", " << b << "): " << sum.err().message();
+    return std::nullopt;
+  }
+  return std::get<0>(sum.ok());
+}
+
+std::vector<uint8_t> readBytes(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+TEST(Limits, DefaultsMatchTheCliContract) {
+  const wasmhost::WasmHostOptions options;
+  EXPECT_EQ(options.timeout_ms, 10000u);
+  EXPECT_EQ(options.fuel, 0u);
+  EXPECT_FALSE(options.max_memory_bytes.has_value());
+}
+
+TEST(Limits, ASpinningGuestIsInterruptedAfterTheTimeLimit) {
+  auto options = quietOptions();
+  options.timeout_ms = 50;
+  HostileGuest guest(options);
+  for (const char *spinner : {"hostile_spin", "hostile_spin_calling_host"}) {
+    const auto start = Clock::now();
+    auto result = guest.host.callFunctionVoid(spinner);
+    const auto elapsed = Clock::now() - start;
+    ASSERT_FALSE(result) << spinner;
+    EXPECT_TRUE(isTrap(result.err_ref()));
+    EXPECT_EQ(WasmHost::trapKind(result.err_ref()), "interrupt") << spinner;
+    // Never before the limit; the upper bound only guards against a hang
+    // (the machine may be busy), the CLI tests check the same in real runs.
+    EXPECT_GE(elapsed, std::chrono::milliseconds(50)) << spinner;
+    EXPECT_LT(elapsed, std::chrono::milliseconds(5000)) << spinner;
+  }
+  // The host is unharmed: the next call gets a fresh time budget.
+  EXPECT_EQ(justAdd(guest.host, 2, 3), 5u);
+}
+
+TEST(Limits, FuelIsABudgetPerCall) {
+  auto options = quietOptions();
+  options.timeout_ms = 0;
+  options.fuel = 50000;
+  HostileGuest guest(options);
+  ASSERT_EQ(justAdd(guest.host, 1, 1), 2u);
+  auto left = guest.host.context().get_fuel();
+  ASSERT_TRUE(left);
+  const uint64_t per_call = 50000 - left.ok();
+  ASSERT_GT(per_call * 20, 50000u) << "twenty calls must need more than one budget";
+  // ... and they all run: each call gets the whole budget again.
+  for (uint64_t i = 0; i < 20; ++i) {
+    ASSERT_EQ(justAdd(guest.host, i, 1), i + 1) << "call " << i;
+  }
+  auto spin = guest.host.callFunctionVoid("hostile_spin");
+  ASSERT_FALSE(spin);
+  EXPECT_EQ(WasmHost::trapKind(spin.err_ref()), "out of fuel");
+  EXPECT_EQ(
+      guest.host.describeTrap(spin.err_ref()).rfind("out of fuel (fuel budget of 50000): ", 0), 0u);
+  EXPECT_EQ(justAdd(guest.host, 40, 2), 42u);
+}
+
+TEST(Limits, MemoryGrowthPastTheLimitFailsInTheGuest) {
+  auto limited = quietOptions();
+  limited.max_memory_bytes = 2u << 20;
+  HostileGuest guest(limited);
+  const size_t size_before = guest.host.getMemorySpan().size();
+  auto refused = guest.host.callFunction<std::tuple<int32_t>, std::tuple<int32_t>>(
+      "hostile_grow_memory", std::make_tuple(int32_t{100}));
+  ASSERT_TRUE(refused) << refused.err().message();
+  EXPECT_EQ(std::get<0>(refused.ok()), -1);
+  EXPECT_EQ(guest.host.getMemorySpan().size(), size_before);
+  // Within the limit it grows: 17 pages + 10 pages = 1769472 bytes <= 2 MiB.
+  auto grown = guest.host.callFunction<std::tuple<int32_t>, std::tuple<int32_t>>(
+      "hostile_grow_memory", std::make_tuple(int32_t{10}));
+  ASSERT_TRUE(grown);
+  EXPECT_EQ(std::get<0>(grown.ok()), 17);
+  EXPECT_EQ(guest.host.getMemorySpan().size(), 27u * 65536u);
+}
+
+TEST(Limits, TableGrowthPastTheLimitFails) {
+  auto options = quietOptions();
+  options.max_table_elements = 1000;
+  WasmHost host(modulePath("table_grow.wat"), options);
+  host.initialize();
+  auto grow = [&](int32_t delta) {
+    auto result =
+        host.callFunction<std::tuple<int32_t>, std::tuple<int32_t>>("grow", std::make_tuple(delta));
+    EXPECT_TRUE(result);
+    return result ? std::get<0>(result.ok()) : -2;
+  };
+  EXPECT_EQ(grow(600), 0);
+  EXPECT_EQ(grow(600), -1); // 1200 > 1000
+  EXPECT_EQ(grow(400), 600);
+}
+
+TEST(Limits, AnOversizedModuleFileIsRefusedBeforeReading) {
+  auto options = quietOptions();
+  options.max_module_bytes = 1000;
+  try {
+    WasmHost host(kGuest, options);
+    FAIL() << "a module over max_module_bytes was read";
+  } catch (const std::runtime_error &error) {
+    EXPECT_NE(std::string(error.what()).find("more than the limit of 1000"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(TrapKinds, EachTrapIsNamed) {
+  HostileGuest guest(quietOptions());
+  auto kindOf = [&](const char *name, auto... args) {
+    auto result = guest.host.callFunctionVoid(name, std::make_tuple(args...));
+    EXPECT_FALSE(result) << name;
+    return result ? std::string("no trap") : WasmHost::trapKind(result.err_ref());
+  };
+  EXPECT_EQ(kindOf("hostile_panic"), "unreachable");
+  EXPECT_EQ(kindOf("hostile_write_bad_pointer"), "memory out of bounds");
+  EXPECT_EQ(kindOf("hostile_flood_host_log", int32_t{70000}), "host function failed");
+
+  WasmHost divider(modulePath("div_by_zero.wat"), quietOptions());
+  divider.initialize();
+  auto quotient = divider.callFunction<std::tuple<int32_t>, std::tuple<int32_t, int32_t>>(
+      "divide", std::make_tuple(int32_t{1}, int32_t{0}));
+  ASSERT_FALSE(quotient);
+  EXPECT_EQ(WasmHost::trapKind(quotient.err_ref()), "integer divide by zero");
+
+  WasmHost exiting(modulePath("wasi_exit.wat"), quietOptions());
+  exiting.initialize();
+  auto exit = exiting.callFunctionVoid("exit_with", std::make_tuple(int32_t{7}));
+  ASSERT_FALSE(exit);
+  EXPECT_TRUE(isTrap(exit.err_ref()));
+  EXPECT_EQ(exiting.describeTrap(exit.err_ref()), "exit: the guest exited with status 7");
+}
+
+TEST(TrapKinds, ATrappingStartFunctionNamesItsKind) {
+  WasmHost host(modulePath("start_trap.wat"), quietOptions());
+  try {
+    host.initialize();
+    FAIL() << "the start function's trap was not reported";
+  } catch (const GuestTrap &trap) {
+    EXPECT_EQ(std::string(trap.what()).rfind("Module instantiation trapped: unreachable: ", 0), 0u)
+        << trap.what();
+  }
+}
+
+TEST(Reinstantiate, GivesAFreshInstanceAndKeepsTheHostFunctions) {
+  HostileGuest guest(quietOptions());
+  const int32_t offset = guest.host.getPluginDataOffset("get_plugin_shared_value_ptr");
+  guest.host.writeMemory(offset, int32_t{777});
+  auto trapped = guest.host.callFunctionVoid("hostile_write_bad_pointer");
+  ASSERT_FALSE(trapped);
+
+  guest.host.reinstantiate();
+  EXPECT_EQ(guest.host.readMemory<int32_t>(offset), 100); // fresh memory
+  auto calls = guest.host.callFunctionVoid("trigger_host_calls", std::make_tuple(int32_t{7}));
+  ASSERT_TRUE(calls) << calls.err().message();
+  EXPECT_EQ(guest.state.shared_host_value, 54);
+}
+
+TEST(Reinstantiate, RunsInitializeAgainInTheNewInstance) {
+  WasmHost host(modulePath("reactor.wat"), quietOptions());
+  host.initialize();
+  host.reinstantiate();
+  auto calls = host.callFunction<std::tuple<int32_t>>("init_calls");
+  ASSERT_TRUE(calls);
+  EXPECT_EQ(std::get<0>(calls.ok()), 1);
+}
+
+TEST(Reinstantiate, KeepsTheLimits) {
+  auto options = quietOptions();
+  options.max_memory_bytes = 2u << 20;
+  HostileGuest guest(options);
+  guest.host.reinstantiate();
+  auto refused = guest.host.callFunction<std::tuple<int32_t>, std::tuple<int32_t>>(
+      "hostile_grow_memory", std::make_tuple(int32_t{100}));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(std::get<0>(refused.ok()), -1);
+}
+
+TEST(GuestOffsets, AStraddlingOffsetIsRefusedAndNothingIsWritten) {
+  WasmHost host(modulePath("offset_straddling.wat"), quietOptions());
+  host.initialize();
+  const int32_t offset = host.getPluginDataOffset("get_plugin_shared_value_ptr");
+  ASSERT_EQ(offset, 65534);
+  EXPECT_THROW(host.readMemory<int32_t>(offset), std::out_of_range);
+  EXPECT_THROW(host.writeMemory(offset, int32_t{-1}), std::out_of_range);
+  // The two bytes inside memory still hold the module's 0xAB 0xCD.
+  EXPECT_EQ(host.readMemory<uint8_t>(65534), 0xAB);
+  EXPECT_EQ(host.readMemory<uint8_t>(65535), 0xCD);
+}
+
+TEST(GuestOffsets, AnOffsetOutsideMemoryIsRefused) {
+  WasmHost host(modulePath("offset_outside.wat"), quietOptions());
+  host.initialize();
+  const int32_t offset = host.getPluginDataOffset("get_plugin_shared_value_ptr");
+  ASSERT_EQ(offset, 1000000);
+  try {
+    host.writeMemory(offset, int32_t{1});
+    FAIL() << "a write outside memory was accepted";
+  } catch (const std::out_of_range &error) {
+    EXPECT_EQ(std::string(error.what()),
+              "Memory write out of bounds: offset 1000000 + size 4 exceeds memory size 65536");
+  }
+}
+
+TEST(ModuleBytes, CompilesFromMemory) {
+  WasmHost host(readBytes(kGuest), "in-memory guest", quietOptions());
+  HostState state;
+  wasmhost::defineArticleHostFunctions(host, state);
+  host.initialize();
+  EXPECT_EQ(justAdd(host, 15, 27), 42u);
+}
+
+TEST(ModuleBytes, GarbageIsACompileErrorNamingTheModule) {
+  try {
+    WasmHost host(std::vector<uint8_t>{0x00, 0x61, 0x73, 0x6d, 0xff}, "garbage", quietOptions());
+    FAIL() << "garbage compiled";
+  } catch (const std::runtime_error &error) {
+    EXPECT_EQ(std::string(error.what()).rfind("Module compilation failed: 'garbage': ", 0), 0u)
+        << error.what();
+  }
+}
+
+TEST(ModuleFiles, ADirectoryIsRefusedByName) {
+  try {
+    WasmHost host(WASMHOST_TEST_MODULES, quietOptions());
+    FAIL() << "a directory was read as a module";
+  } catch (const std::runtime_error &error) {
+    EXPECT_EQ(std::string(error.what()),
+              "cannot read module '" + std::string(WASMHOST_TEST_MODULES) + "': Is a directory");
+  }
+}
+
+} // namespace failsafe
 
 } // namespace

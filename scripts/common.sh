@@ -110,3 +110,22 @@ build_all() {
   step "Building (cmake --build, $JOBS jobs)"
   cmake --build "$BUILD_DIR" -j "$JOBS"
 }
+
+# ensure_fuzz_tools: clang with libFuzzer and the sanitizer runtimes, for
+# scripts/check-hardening.sh (Debian's clang and libclang-rt-dev).
+ensure_fuzz_tools() {
+  step "Checking clang and libFuzzer"
+  local probe
+  probe="$(mktemp -d)"
+  printf '%s\n' 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char *, unsigned long) { return 0; }' \
+    >"$probe/probe.cc"
+  if ! clang++ -fsanitize=fuzzer,address,undefined "$probe/probe.cc" -o "$probe/probe" >/dev/null 2>&1; then
+    step "Installing clang and its sanitizer/libFuzzer runtimes"
+    apt_install clang libclang-rt-dev ||
+      die "clang with libFuzzer not found: install it (apt-get install clang libclang-rt-dev) and run this again"
+    clang++ -fsanitize=fuzzer,address,undefined "$probe/probe.cc" -o "$probe/probe" ||
+      die "clang++ cannot build a libFuzzer target with ASan and UBSan"
+  fi
+  rm -rf "$probe"
+  note "$(clang++ --version | head -n1), libFuzzer available"
+}

@@ -3,9 +3,13 @@
 //! `ffi` is the boundary with the C++ host: the `env` imports, the exported
 //! functions and every `unsafe` block. `core` is the plugin's logic in safe
 //! Rust; it reaches the host only through the [`core::HostEnv`] trait, so it
-//! is unit-tested natively with a test double (`cargo test`).
+//! is unit-tested natively with a test double (`cargo test`). With the
+//! feature `hostile`, `hostile` adds exports that misbehave on purpose, for
+//! the host's fail-safety tests.
 
 pub mod core;
+#[cfg(feature = "hostile")]
+pub mod hostile;
 
 #[cfg(target_arch = "wasm32")]
 mod ffi;

@@ -1,16 +1,30 @@
 #include "article_host.hh"
 
+#include <stdexcept>
+#include <string>
+
 namespace wasmhost {
+namespace {
+
+void record(std::vector<int32_t> &values, int32_t value, const char *what) {
+  if (values.size() >= HostState::kMaxRecordedValues) {
+    throw std::length_error("the host keeps at most " +
+                            std::to_string(HostState::kMaxRecordedValues) + " " + what);
+  }
+  values.push_back(value);
+}
+
+} // namespace
 
 void HostState::hostLogValue(int32_t value) {
-  logged_values.push_back(value);
+  record(logged_values, value, "logged values");
   if (narration != nullptr) {
     *narration << "[Host Target] host_log_value called by WASM with value: " << value << std::endl;
   }
 }
 
 int32_t HostState::hostGetSharedValue() {
-  values_read_by_guest.push_back(shared_host_value);
+  record(values_read_by_guest, shared_host_value, "values read by the guest");
   if (narration != nullptr) {
     *narration << "[Host Target] host_get_shared_value called by WASM. Returning: "
                << shared_host_value << std::endl;

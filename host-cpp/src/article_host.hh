@@ -6,6 +6,7 @@
 #ifndef WASMHOST_ARTICLE_HOST_HH
 #define WASMHOST_ARTICLE_HOST_HH
 
+#include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <vector>
@@ -17,6 +18,10 @@ namespace wasmhost {
 /// State the guest reads and changes through its `env` imports. Each
 /// `WasmHost` gets its own, so instances never share it.
 struct HostState {
+  /// How many values each record keeps: past it the host function throws
+  /// (a trap for the guest), so a guest cannot grow host memory without end.
+  static constexpr size_t kMaxRecordedValues = 65536;
+
   int32_t shared_host_value = 42;
   /// Every value the guest passed to `host_log_value`, in order.
   std::vector<int32_t> logged_values;

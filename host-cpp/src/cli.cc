@@ -1,6 +1,8 @@
 #include "cli.hh"
 
 #include <cctype>
+#include <charconv>
+#include <limits>
 #include <sstream>
 
 #include <wasmtime.h>
@@ -19,7 +21,7 @@ std::string joinedScenarioNames() {
 }
 
 /// A whole decimal number in [low, high], or a `UsageError` naming `flag`.
-int parseCount(const std::string &flag, const std::string &text, int low, int high) {
+int parseBoundedCount(const std::string &flag, const std::string &text, int low, int high) {
   int value = 0;
   size_t used = 0;
   try {
@@ -37,16 +39,75 @@ int parseCount(const std::string &flag, const std::string &text, int low, int hi
 
 } // namespace
 
+std::optional<uint64_t> parseCount(const std::string &text) {
+  uint64_t value = 0;
+  const char *end = text.data() + text.size();
+  auto [ptr, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || ptr != end) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<uint64_t> parseSize(const std::string &text) {
+  std::string digits = text;
+  unsigned shift = 0;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+    case 'K':
+    case 'k':
+      shift = 10;
+      break;
+    case 'M':
+    case 'm':
+      shift = 20;
+      break;
+    case 'G':
+    case 'g':
+      shift = 30;
+      break;
+    default:
+      break;
+    }
+    if (shift != 0) {
+      digits.pop_back();
+    }
+  }
+  auto value = parseCount(digits);
+  if (!value || *value > (std::numeric_limits<uint64_t>::max() >> shift)) {
+    return std::nullopt;
+  }
+  return *value << shift;
+}
+
 Options parseOptions(const std::vector<std::string> &args, std::string *note) {
   Options options;
   std::optional<int> threads;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &arg = args[i];
-    auto value = [&](const std::string &flag) -> std::string {
-      if (i + 1 >= args.size()) {
-        throw UsageError("option '" + flag + "' needs a value");
+    // `--flag VALUE` or `--flag=VALUE`: true when `arg` is `flag`, with its
+    // value in `text`.
+    std::string text;
+    auto option = [&](const std::string &flag) {
+      if (arg == flag) {
+        if (i + 1 >= args.size()) {
+          throw UsageError("option '" + flag + "' needs a value");
+        }
+        text = args[++i];
+        return true;
       }
-      return args[++i];
+      if (arg.rfind(flag + "=", 0) == 0) {
+        text = arg.substr(flag.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    auto number = [&](const std::string &flag, auto parse, const char *expected) {
+      auto parsed = parse(text);
+      if (!parsed) {
+        throw UsageError("option '" + flag + "' needs " + expected + ", not '" + text + "'");
+      }
+      return *parsed;
     };
     if (arg == "--help" || arg == "-h") {
       options.help = true;
@@ -54,26 +115,38 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
       options.version = true;
     } else if (arg == "--quiet") {
       options.quiet = true;
+    } else if (arg == "--keep-going") {
+      options.keep_going = true;
+    } else if (option("--timeout-ms")) {
+      options.timeout_ms = number("--timeout-ms", parseCount, "a number of milliseconds");
+    } else if (option("--fuel")) {
+      options.fuel = number("--fuel", parseCount, "a number");
+    } else if (option("--max-memory")) {
+      options.max_memory_bytes =
+          number("--max-memory", parseSize, "a size in bytes (suffix K, M or G allowed)");
     } else if (arg == "--dump-state") {
       options.dump_state = true;
-    } else if (arg == "--cache") {
-      options.cache_dir = value(arg);
+    } else if (option("--cache")) {
+      options.cache_dir = text;
       if (options.cache_dir.empty()) {
         throw UsageError("option '--cache' needs a folder");
       }
-    } else if (arg == "--instances") {
-      options.instances = parseCount(arg, value(arg), 1, kMaxInstances);
-    } else if (arg == "--threads") {
-      threads = parseCount(arg, value(arg), 1, kMaxThreads);
-    } else if (arg == "--scenario" || arg.rfind("--scenario=", 0) == 0) {
-      std::string name = arg == "--scenario" ? value(arg) : arg.substr(arg.find('=') + 1);
+    } else if (option("--instances")) {
+      options.instances = parseBoundedCount("--instances", text, 1, kMaxInstances);
+    } else if (option("--threads")) {
+      threads = parseBoundedCount("--threads", text, 1, kMaxThreads);
+    } else if (option("--scenario")) {
+      const std::string &name = text;
       if (!isScenarioName(name)) {
         throw UsageError("unknown scenario '" + name + "' (scenarios: " + joinedScenarioNames() +
                          ")");
       }
       options.scenarios.push_back(name);
     } else if (arg == "--call") {
-      options.call_export = value(arg);
+      if (i + 1 >= args.size()) {
+        throw UsageError("option '--call' needs a value");
+      }
+      options.call_export = args[++i];
       // Everything after the export's name is its arguments, so negative
       // numbers are not mistaken for options.
       options.call_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
@@ -101,6 +174,9 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
   }
   if (options.call_export && !options.scenarios.empty()) {
     throw UsageError("--call and --scenario cannot be combined");
+  }
+  if (options.call_export && options.keep_going) {
+    throw UsageError("--keep-going applies to scenarios, not to --call");
   }
   if (threads && !options.instances) {
     throw UsageError("--threads needs --instances");
@@ -149,14 +225,21 @@ std::string usageText() {
           "                       with its own store, WASI context and host state; instance i\n"
           "                       passes 7+i to trigger_host_calls\n"
           "  --threads T          run the instances on T threads (default 1, at most N)\n"
+          "  --timeout-ms N       wall-clock limit of each guest call in milliseconds\n"
+          "                       (epoch interruption; default 10000, 0: none)\n"
+          "  --fuel N             fuel budget of each guest call (default 0: unmetered)\n"
+          "  --max-memory SIZE    largest linear memory, in bytes or with a K, M or G\n"
+          "                       suffix; past it the guest's memory.grow fails\n"
+          "  --keep-going         after a trap or a failed check, re-instantiate the module\n"
+          "                       and run the remaining scenarios\n"
           "  --help               show this help and exit\n"
           "  --version            show the host and Wasmtime versions and exit\n"
           "\n"
           "Exit status:\n"
           "  0  every check passed\n"
-          "  1  a check failed\n"
+          "  1  a check failed (or the host refused a memory access)\n"
           "  2  usage, file, compile or link error (including a missing export)\n"
-          "  3  the guest trapped\n";
+          "  3  the guest trapped (including a time limit, fuel or a failing host function)\n";
   return text.str();
 }
 

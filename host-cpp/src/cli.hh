@@ -5,6 +5,7 @@
 #ifndef WASMHOST_CLI_HH
 #define WASMHOST_CLI_HH
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,10 @@ struct Options {
   std::optional<int> instances;
   /// `--threads T`: how many threads run the instances (1 <= T <= N).
   int threads = 1;
+  bool keep_going = false;     ///< after a trap or failed check: fresh instance, carry on
+  uint64_t timeout_ms = 10000; ///< per guest call; 0: none
+  uint64_t fuel = 0;           ///< per guest call; 0: none
+  std::optional<uint64_t> max_memory_bytes;
   bool help = false;
   bool version = false;
 };
@@ -55,6 +60,12 @@ inline constexpr int kMaxThreads = 256;
 /// Parses `argv[1..]`. Throws `UsageError`. `--threads` larger than
 /// `--instances` is lowered to it and `*note` says so.
 Options parseOptions(const std::vector<std::string> &args, std::string *note = nullptr);
+
+/// Parses a whole unsigned decimal number; nullopt unless it is one and fits.
+std::optional<uint64_t> parseCount(const std::string &text);
+/// Parses a size in bytes with an optional K, M or G suffix (powers of
+/// 1024); nullopt unless it is one and fits in 64 bits.
+std::optional<uint64_t> parseSize(const std::string &text);
 
 std::string usageText();
 std::string versionText();

@@ -25,7 +25,7 @@ int runScenarios(const cli::Options &options, WasmHost &host, HostState &state,
   const std::vector<std::string> &selected =
       options.scenarios.empty() ? scenarioNames() : options.scenarios;
   ScenarioContext context{host, state, narration, std::nullopt, 0};
-  return exitStatusOf(runScenarioList(selected, context, std::cout, std::cerr));
+  return exitStatusOf(runScenarioList(selected, context, std::cout, std::cerr, options.keep_going));
 }
 
 int runCall(const cli::Options &options, WasmHost &host, std::ostream &narration) {
@@ -41,9 +41,10 @@ int runCall(const cli::Options &options, WasmHost &host, std::ostream &narration
     return reportError(error.what(), cli::kSetupError);
   }
   narration << "[Host Main] Calling Wasm function '" << name << "'..." << std::endl;
-  auto results = func.ok_ref().call(host.context(), args);
+  auto results = host.callDynamic(func.ok_ref(), args);
   if (!results) {
-    return reportError("'" + name + "' trapped: " + results.err().message(), cli::kGuestTrap);
+    return reportError("'" + name + "' trapped: " + host.describeTrap(results.err_ref()),
+                       cli::kGuestTrap);
   }
   const auto values = results.ok();
   narration << "[Host Main] '" << name << "' returned " << values.size() << " value(s)"
@@ -88,6 +89,7 @@ int main(int argc, char **argv) {
     host_options.narration = narration;
     host_options.guest_stdout = !options.quiet;
     host_options.module_cache_dir = options.cache_dir;
+    applyLimits(options, host_options);
     WasmHost host(options.module_path, host_options);
     defineArticleHostFunctions(host, state);
     host.initialize();

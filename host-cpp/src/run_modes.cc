@@ -45,13 +45,14 @@ void runInstance(int index, const std::shared_ptr<const InstancePre> &pre,
     host_options.narration = narration;
     host_options.guest_stdout = false;
     host_options.guest_stdout_stream = narration;
+    applyLimits(options, host_options);
     WasmHost host(pre, host_options);
     host.setStoreData(&state);
     host.initialize();
     std::ostream &main_narration = narration != nullptr ? *narration : discard;
     ScenarioContext context{host, state, main_narration, std::nullopt, 0, trigger_arg};
     const auto &names = options.scenarios.empty() ? scenarioNames() : options.scenarios;
-    run.summary = runScenarioList(names, context, run.out, run.errors);
+    run.summary = runScenarioList(names, context, run.out, run.errors, options.keep_going);
     run.status = exitStatusOf(run.summary);
 
     // The host value lives in this store's HostState: only this instance's
@@ -84,6 +85,12 @@ void runInstance(int index, const std::shared_ptr<const InstancePre> &pre,
 }
 
 } // namespace
+
+void applyLimits(const cli::Options &options, WasmHostOptions &host_options) {
+  host_options.timeout_ms = options.timeout_ms;
+  host_options.fuel = options.fuel;
+  host_options.max_memory_bytes = options.max_memory_bytes;
+}
 
 int exitStatusOf(const ScenarioSummary &summary) {
   if (summary.any_trap) {
@@ -123,6 +130,7 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
   shared_options.narration = narration;
   shared_options.guest_stdout = false;
   shared_options.module_cache_dir = options.cache_dir;
+  applyLimits(options, shared_options);
   WasmHost shared(options.module_path, shared_options);
   definePerStoreArticleHostFunctions(shared);
   const auto pre = shared.prepareInstances();

@@ -14,6 +14,10 @@
 
 namespace wasmhost {
 
+/// Copies the guest limits of the command line (`--timeout-ms`, `--fuel`,
+/// `--max-memory`) into `host_options`.
+void applyLimits(const cli::Options &options, WasmHostOptions &host_options);
+
 /// The exit status of a scenario run (`cli::ExitStatus`).
 int exitStatusOf(const ScenarioSummary &summary);
 

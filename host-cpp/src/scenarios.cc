@@ -20,10 +20,15 @@ struct ScenarioStop {
 };
 
 /// Unwraps a call result, turning errors into the scenario's outcome.
-template <typename T> T expectCall(wasmtime::TrapResult<T> result, std::string_view export_name) {
+template <typename T>
+T expectCall(const ScenarioContext &context, wasmtime::TrapResult<T> result,
+             std::string_view export_name) {
   if (!result) {
-    const bool trapped = std::holds_alternative<wasmtime::Trap>(result.err_ref().data);
-    throw ScenarioStop{trapped ? Outcome::Trapped : Outcome::LinkError,
+    if (std::holds_alternative<wasmtime::Trap>(result.err_ref().data)) {
+      throw ScenarioStop{Outcome::Trapped, "'" + std::string(export_name) + "' trapped: " +
+                                               context.host.describeTrap(result.err_ref())};
+    }
+    throw ScenarioStop{Outcome::LinkError,
                        "'" + std::string(export_name) + "': " + result.err().message()};
   }
   return result.ok();
@@ -52,7 +57,8 @@ void scenarioAdd(ScenarioContext &context) {
   context.narration << "[Host Main] Calling Wasm function 'just_add(" << arg1 << ", " << arg2
                     << ")'..." << std::endl;
   auto result_tuple =
-      expectCall(context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+      expectCall(context,
+                 context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
                      "just_add", std::make_tuple(arg1, arg2)),
                  "just_add");
   const uint64_t result_val = std::get<0>(result_tuple);
@@ -70,7 +76,8 @@ void scenarioHostCalls(ScenarioContext &context) {
   context.narration << "[Host Main] Host value before call: " << host_value_before << std::endl;
   context.narration << "[Host Main] Calling Wasm function 'trigger_host_calls(" << trigger_arg
                     << ")'..." << std::endl;
-  expectCall(context.host.callFunctionVoid("trigger_host_calls", std::make_tuple(trigger_arg)),
+  expectCall(context,
+             context.host.callFunctionVoid("trigger_host_calls", std::make_tuple(trigger_arg)),
              "trigger_host_calls");
   context.narration << "[Host Main] Returned from 'trigger_host_calls'." << std::endl;
   context.narration << "[Host Main] Host value after call: " << state.shared_host_value
@@ -97,7 +104,8 @@ void scenarioPoint(ScenarioContext &context) {
   context.host.writeMemory(offset_p2, host_p2);
   context.host.writeMemory(offset_result, Point{0, 0});
   context.narration << "[Host Main] Calling Wasm function 'point_add' with offsets..." << std::endl;
-  expectCall(context.host.callFunctionVoid("point_add",
+  expectCall(context,
+             context.host.callFunctionVoid("point_add",
                                            std::make_tuple(offset_result, offset_p1, offset_p2)),
              "point_add");
   context.narration << "[Host Main] Reading result struct from WASM memory..." << std::endl;
@@ -145,7 +153,8 @@ void scenarioVerify(ScenarioContext &context) {
   context.narration << "[Host Main] Calling Wasm 'simple_add' to verify internal state..."
                     << std::endl;
   auto result_tuple =
-      expectCall(context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+      expectCall(context,
+                 context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
                      "simple_add", std::make_tuple(uint64_t{1}, uint64_t{1})),
                  "simple_add");
   context.narration << "[Host Main] Returned from 'simple_add'. Check WASM output above."
@@ -171,7 +180,8 @@ void scenarioPointAlloc(ScenarioContext &context) {
   context.narration
       << "[Host Main] Calling Wasm function 'point_add' with offsets into the buffer..."
       << std::endl;
-  expectCall(context.host.callFunctionVoid(
+  expectCall(context,
+             context.host.callFunctionVoid(
                  "point_add", std::make_tuple(points.offsetOf(2 * point_size, point_size),
                                               points.offsetOf(0, point_size),
                                               points.offsetOf(point_size, point_size))),
@@ -195,7 +205,8 @@ void scenarioStrings(ScenarioContext &context) {
   context.narration << "[Host Main] Copied into a guest buffer at offset " << text.offset()
                     << "; calling Wasm function 'transform_string'..." << std::endl;
   auto [packed] =
-      expectCall(context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint32_t, uint32_t>>(
+      expectCall(context,
+                 context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint32_t, uint32_t>>(
                      "transform_string", std::make_tuple(text.offset(), text.size())),
                  "transform_string");
   const auto slice = GuestSlice::unpack(packed);
@@ -306,15 +317,36 @@ const char *verdictText(Outcome outcome) {
   return "?";
 }
 
+/// With --keep-going: a fresh instance after a trap or a failed check.
+/// Returns false, after reporting why on `errors`, when the module cannot be
+/// instantiated again; `trapped` is set when that was a trap.
+bool freshInstance(ScenarioContext &context, std::ostream &errors, bool &trapped) {
+  try {
+    context.host.reinstantiate();
+    context.plugin_value_offset.reset();
+    context.narration << "[Host Main] Carrying on with a fresh instance (--keep-going)."
+                      << std::endl;
+    return true;
+  } catch (const GuestTrap &trap) {
+    trapped = true;
+    errors << "host: error: re-instantiation: " << oneLine(trap.what()) << std::endl;
+  } catch (const std::exception &error) {
+    errors << "host: error: re-instantiation: " << oneLine(error.what()) << std::endl;
+  }
+  return false;
+}
+
 } // namespace
 
 ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioContext &context,
-                                std::ostream &verdicts, std::ostream &errors) {
+                                std::ostream &verdicts, std::ostream &errors, bool keep_going) {
   ScenarioSummary summary;
-  for (const auto &name : names) {
-    if (summary.any_trap) {
+  const char *stop_reason = nullptr; // set when the remaining scenarios cannot run
+  for (size_t index = 0; index < names.size(); ++index) {
+    const std::string &name = names[index];
+    if (stop_reason != nullptr) {
       ++summary.skipped;
-      verdicts << "[Host Main] Scenario " << name << ": SKIPPED (the guest trapped earlier)"
+      verdicts << "[Host Main] Scenario " << name << ": SKIPPED (" << stop_reason << ")"
                << std::endl;
       continue;
     }
@@ -331,8 +363,18 @@ ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioC
     }
     ++summary.failed;
     errors << "host: " << name << ": " << oneLine(result.detail) << std::endl;
-    summary.any_trap = summary.any_trap || result.outcome == Outcome::Trapped;
+    const bool trapped = result.outcome == Outcome::Trapped;
+    summary.any_trap = summary.any_trap || trapped;
     summary.any_link_error = summary.any_link_error || result.outcome == Outcome::LinkError;
+    const bool more = index + 1 < names.size();
+    if (keep_going && more && result.outcome != Outcome::LinkError) {
+      if (!freshInstance(context, errors, summary.any_trap)) {
+        summary.any_link_error = true;
+        stop_reason = "the module could not be instantiated again";
+      }
+    } else if (trapped) {
+      stop_reason = "the guest trapped earlier";
+    }
   }
   verdicts << summary.passed << " passed, " << summary.failed << " failed";
   if (summary.skipped > 0) {

@@ -61,9 +61,12 @@ struct ScenarioSummary {
 /// Runs `names` in order: a `--- Scenario NAME ---` header on the context's
 /// narration, a verdict line per scenario and the closing `N passed, M
 /// failed` line on `verdicts`, a one-line reason per failure on `errors`.
-/// After a trap the remaining scenarios are skipped.
+/// After a trap the remaining scenarios are skipped, unless `keep_going`:
+/// then, after a trap or a failed check, the module is instantiated afresh
+/// (`WasmHost::reinstantiate`) and the run carries on.
 ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioContext &context,
-                                std::ostream &verdicts, std::ostream &errors);
+                                std::ostream &verdicts, std::ostream &errors,
+                                bool keep_going = false);
 
 /// Folds a multi-line message (a trap with its backtrace) into one line.
 std::string oneLine(const std::string &message);

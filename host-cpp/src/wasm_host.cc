@@ -1,10 +1,16 @@
 #include "wasmhost/wasm_host.hh"
 
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <limits>
+#include <mutex>
 #include <sstream>
+#include <stop_token>
 #include <system_error>
+#include <thread>
 
 namespace wasmhost {
 namespace {
@@ -38,34 +44,147 @@ std::string describeList(wasmtime::ValType::ListRef types) {
   return out.str();
 }
 
-/// Traps become `GuestTrap`, other errors (link errors) `std::runtime_error`.
-[[noreturn]] void throwTrapError(const std::string &what, wasmtime::TrapError error) {
-  if (std::holds_alternative<wasmtime::Trap>(error.data)) {
-    throw GuestTrap(what + " trapped: " + error.message());
+/// How `asTrap` words a WASI exit, which `trapKind` recognizes.
+constexpr std::string_view kExitMessage = "the guest exited with status ";
+
+/// One epoch tick: the time limit is counted in ticks of wall-clock time.
+constexpr std::chrono::milliseconds kEpochTick{1};
+
+wasmtime::Engine makeEngine(const WasmHostOptions &options) {
+  wasmtime::Config config;
+  config.epoch_interruption(options.timeout_ms > 0);
+  config.consume_fuel(options.fuel > 0);
+  return wasmtime::Engine(std::move(config));
+}
+
+int64_t limiterValue(uint64_t value) {
+  return static_cast<int64_t>(
+      std::min<uint64_t>(value, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+}
+
+const char *trapCodeName(wasmtime_trap_code_t code) {
+  switch (code) {
+  case WASMTIME_TRAP_CODE_STACK_OVERFLOW:
+    return "call stack exhausted";
+  case WASMTIME_TRAP_CODE_MEMORY_OUT_OF_BOUNDS:
+    return "memory out of bounds";
+  case WASMTIME_TRAP_CODE_HEAP_MISALIGNED:
+    return "misaligned memory access";
+  case WASMTIME_TRAP_CODE_TABLE_OUT_OF_BOUNDS:
+    return "table out of bounds";
+  case WASMTIME_TRAP_CODE_INDIRECT_CALL_TO_NULL:
+    return "indirect call to null";
+  case WASMTIME_TRAP_CODE_BAD_SIGNATURE:
+    return "indirect call type mismatch";
+  case WASMTIME_TRAP_CODE_INTEGER_OVERFLOW:
+    return "integer overflow";
+  case WASMTIME_TRAP_CODE_INTEGER_DIVISION_BY_ZERO:
+    return "integer divide by zero";
+  case WASMTIME_TRAP_CODE_BAD_CONVERSION_TO_INTEGER:
+    return "invalid conversion to integer";
+  case WASMTIME_TRAP_CODE_UNREACHABLE_CODE_REACHED:
+    return "unreachable";
+  case WASMTIME_TRAP_CODE_INTERRUPT:
+    return "interrupt";
+  case WASMTIME_TRAP_CODE_OUT_OF_FUEL:
+    return "out of fuel";
+  case WASMTIME_TRAP_CODE_NULL_REFERENCE:
+    return "null reference";
+  case WASMTIME_TRAP_CODE_ARRAY_OUT_OF_BOUNDS:
+    return "array out of bounds";
+  case WASMTIME_TRAP_CODE_ALLOCATION_TOO_LARGE:
+    return "allocation too large";
+  case WASMTIME_TRAP_CODE_CAST_FAILURE:
+    return "cast failure";
+  default:
+    return nullptr;
   }
-  throw std::runtime_error(what + " failed: " + error.message());
 }
 
 } // namespace
 
+namespace detail {
+
+struct EpochTicker::State {
+  std::chrono::steady_clock::time_point start;
+  std::chrono::microseconds tick;
+  std::atomic<uint64_t> ticks_done{0};
+  std::jthread thread; // last: stopped and joined before the rest goes
+
+  [[nodiscard]] uint64_t ticksDue() const {
+    return static_cast<uint64_t>((std::chrono::steady_clock::now() - start) / tick);
+  }
+};
+
+EpochTicker::EpochTicker(const wasmtime::Engine &engine, std::chrono::microseconds tick)
+    : state_(std::make_unique<State>()) {
+  state_->start = std::chrono::steady_clock::now();
+  state_->tick = tick;
+  state_->thread =
+      std::jthread([engine = wasmtime::Engine(engine), state = state_.get()](std::stop_token stop) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        std::unique_lock lock(mutex);
+        while (!stop.stop_requested()) {
+          // One increment per elapsed tick, so that the epoch follows the clock
+          // even after this thread was not scheduled for a while.
+          for (uint64_t due = state->ticksDue(); state->ticks_done.load() < due;) {
+            engine.increment_epoch();
+            state->ticks_done.fetch_add(1);
+          }
+          const auto next = state->start + state->tick * (state->ticks_done.load() + 1);
+          wake.wait_until(lock, stop, next, [] { return false; });
+        }
+      });
+}
+
+uint64_t EpochTicker::pendingTicks() const {
+  const uint64_t due = state_->ticksDue();
+  const uint64_t done = state_->ticks_done.load();
+  return due > done ? due - done : 0;
+}
+
+EpochTicker::~EpochTicker() = default; // std::jthread: request stop, then join
+
+} // namespace detail
+
+/// Traps become `GuestTrap`, other errors (link errors) `std::runtime_error`.
+[[noreturn]] static void throwTrapError(const WasmHost &host, const std::string &what,
+                                        const wasmtime::TrapError &error) {
+  if (std::holds_alternative<wasmtime::Trap>(error.data)) {
+    throw GuestTrap(what + " trapped: " + host.describeTrap(error));
+  }
+  throw std::runtime_error(what + " failed: " + error.message());
+}
+
 WasmHost::WasmHost(std::string wasm_path, WasmHostOptions options)
-    : wasm_path_(std::move(wasm_path)), options_(std::move(options)), engine_(), store_(engine_),
-      linker_(engine_) {
+    : wasm_path_(std::move(wasm_path)), options_(std::move(options)), engine_(makeEngine(options_)),
+      store_(engine_), linker_(engine_) {
   loadAndCompile();
+  startLimits();
   setupWasi();
 }
 
 WasmHost::WasmHost(std::shared_ptr<const InstancePre> instance_pre, WasmHostOptions options)
     : wasm_path_(instance_pre->name()), options_(std::move(options)),
-      engine_(instance_pre->engine()), store_(engine_), linker_(engine_),
-      module_(instance_pre->module()), instance_pre_(std::move(instance_pre)) {
+      engine_(instance_pre->engine()), ticker_(instance_pre->ticker()), store_(engine_),
+      linker_(engine_), module_(instance_pre->module()), instance_pre_(std::move(instance_pre)) {
+  // The engine, and so which limits it can enforce, is the preparing host's.
+  if (options_.timeout_ms > 0 && !ticker_) {
+    throw std::logic_error("a time limit needs a module prepared by a host with a time limit");
+  }
+  applyStoreLimits();
   setupWasi();
 }
 
-std::string WasmHost::engineConfigDescription() {
-  // The engine is `Engine()`: Wasmtime's default `Config`. The C API's
-  // features and the target change the compiled code too.
-  std::string description = "config=default;target=";
+std::string WasmHost::engineConfigDescription(const WasmHostOptions &options) {
+  // The engine's `Config` is Wasmtime's default but for epoch interruption
+  // and fuel (see `makeEngine`), which change the compiled code; so do the
+  // C API's features and the target.
+  std::string description = "config=default";
+  description += options.timeout_ms > 0 ? ";epoch-interruption" : "";
+  description += options.fuel > 0 ? ";consume-fuel" : "";
+  description += ";target=";
 #if defined(__x86_64__) || defined(_M_X64)
   description += "x86_64";
 #elif defined(__aarch64__) || defined(_M_ARM64)
@@ -98,11 +217,30 @@ std::string WasmHost::engineConfigDescription() {
   return description;
 }
 
+WasmHost::WasmHost(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOptions options)
+    : wasm_path_(std::move(name)), options_(std::move(options)), engine_(makeEngine(options_)),
+      store_(engine_), linker_(engine_) {
+  compile(std::move(wasm_bytes));
+  startLimits();
+  setupWasi();
+}
+
+WasmHost::~WasmHost() = default;
+
 std::ostream &WasmHost::narration() {
   return options_.narration != nullptr ? *options_.narration : nullStream();
 }
 
 std::vector<uint8_t> WasmHost::readWasmFile() {
+  // Only regular files: opening a FIFO would block, a directory has no bytes.
+  std::error_code status_error;
+  const auto status = std::filesystem::status(wasm_path_, status_error);
+  if (status.type() == std::filesystem::file_type::directory) {
+    throw std::runtime_error("cannot read module '" + wasm_path_ + "': Is a directory");
+  }
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw std::runtime_error("cannot read module '" + wasm_path_ + "': not a regular file");
+  }
   std::ifstream file(wasm_path_, std::ios::binary | std::ios::ate);
   if (!file) {
     throw std::runtime_error("cannot open module '" + wasm_path_ +
@@ -112,6 +250,11 @@ std::vector<uint8_t> WasmHost::readWasmFile() {
   if (size < 0) {
     throw std::runtime_error("cannot read module '" + wasm_path_ + "': not a regular file");
   }
+  if (static_cast<uint64_t>(size) > options_.max_module_bytes) {
+    throw std::runtime_error("cannot read module '" + wasm_path_ + "': " + std::to_string(size) +
+                             " bytes, more than the limit of " +
+                             std::to_string(options_.max_module_bytes));
+  }
   file.seekg(0, std::ios::beg);
   std::vector<uint8_t> buffer(static_cast<size_t>(size));
   if (!file.read(reinterpret_cast<char *>(buffer.data()), size)) {
@@ -120,8 +263,9 @@ std::vector<uint8_t> WasmHost::readWasmFile() {
   return buffer;
 }
 
-void WasmHost::loadAndCompile() {
-  std::vector<uint8_t> wasm_bytes = readWasmFile();
+void WasmHost::loadAndCompile() { compile(readWasmFile()); }
+
+void WasmHost::compile(std::vector<uint8_t> wasm_bytes) {
   if (wasm_bytes.empty()) {
     throw std::runtime_error("Module compilation failed: '" + wasm_path_ + "' is empty");
   }
@@ -136,7 +280,7 @@ void WasmHost::loadAndCompile() {
   }
   if (!options_.module_cache_dir.empty()) {
     ModuleCache cache(options_.module_cache_dir,
-                      ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription()});
+                      ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription(options_)});
     try {
       module_ = cache.load(engine_, wasm_bytes, &module_load_report_, &narration());
     } catch (const std::runtime_error &error) {
@@ -159,6 +303,17 @@ void WasmHost::setupWasi() {
     return;
   }
   narration() << "[Host Setup] Configuring WASI..." << std::endl;
+  setStoreWasi();
+  wasi_configured_ = true;
+  narration() << "[Host Setup] WASI configured for Store." << std::endl;
+  if (!instance_pre_) { // a pre-instantiated module's linker has WASI already
+    linkWasiImports();
+  }
+}
+
+void WasmHost::setStoreWasi() {
+  // The sandbox: stdout and stderr only. No preopened directory, no
+  // environment variable, no argument, an empty stdin.
   wasmtime::WasiConfig wasi;
   if (options_.guest_stdout_stream != nullptr) {
     wasi_config_set_stdout_custom(
@@ -178,11 +333,6 @@ void WasmHost::setupWasi() {
     throw std::runtime_error("Failed setting WASI config in store: " +
                              wasi_set_res.err().message());
   }
-  wasi_configured_ = true;
-  narration() << "[Host Setup] WASI configured for Store." << std::endl;
-  if (!instance_pre_) { // a pre-instantiated module's linker has WASI already
-    linkWasiImports();
-  }
 }
 
 void WasmHost::linkWasiImports() {
@@ -198,6 +348,33 @@ void WasmHost::linkWasiImports() {
   narration() << "[Host Setup] WASI imports defined." << std::endl;
 }
 
+void WasmHost::startLimits() {
+  if (options_.timeout_ms > 0) {
+    ticker_ = std::make_shared<const detail::EpochTicker>(engine_, kEpochTick);
+  }
+  applyStoreLimits();
+}
+
+void WasmHost::applyStoreLimits() {
+  store_.limiter(options_.max_memory_bytes ? limiterValue(*options_.max_memory_bytes) : -1,
+                 limiterValue(options_.max_table_elements), -1, -1, -1);
+}
+
+void WasmHost::armLimits() {
+  if (options_.fuel > 0) {
+    auto fuel = store_.context().set_fuel(options_.fuel);
+    if (!fuel) {
+      throw std::logic_error("cannot set fuel: " + fuel.err().message());
+    }
+  }
+  if (options_.timeout_ms > 0) {
+    // Ticks follow wall-clock milliseconds: N + 1 ticks from now is N ms at
+    // least and N ms plus one tick at most, counting the ticks the ticker
+    // owes (it may run late under load, never early).
+    store_.context().set_epoch_deadline(options_.timeout_ms + 1 + ticker_->pendingTicks());
+  }
+}
+
 void WasmHost::initialize() {
   if (is_initialized_) {
     throw std::logic_error("WasmHost is already initialized");
@@ -208,11 +385,35 @@ void WasmHost::initialize() {
   auto reactor_init = instance_->get(store_.context(), "_initialize");
   if (reactor_init && std::holds_alternative<wasmtime::Func>(*reactor_init)) {
     narration() << "[Host Setup] Running the reactor's '_initialize'..." << std::endl;
-    auto result = std::get<wasmtime::Func>(*reactor_init).call(store_.context(), {});
+    auto result = callDynamic(std::get<wasmtime::Func>(*reactor_init), {});
     if (!result) {
-      throwTrapError("'_initialize'", asTrap(result.err()));
+      throwTrapError(*this, "'_initialize'", result.err());
     }
   }
+}
+
+void WasmHost::reinstantiate() {
+  narration() << "[Host Setup] Re-instantiating the module in a fresh store..." << std::endl;
+  functions_.clear();
+  typed_functions_.clear();
+  memory_.reset();
+  instance_.reset();
+  is_initialized_ = false;
+  // The host state attached with `setStoreData` stays (`get_data` would
+  // dereference null for a store without data).
+  const auto *store_data =
+      static_cast<std::any *>(wasmtime_context_get_data(store_.context().capi()));
+  std::optional<std::any> kept_data;
+  if (store_data != nullptr) {
+    kept_data = *store_data;
+  }
+  store_ = wasmtime::Store(engine_);
+  if (kept_data) {
+    store_.context().set_data(std::move(*kept_data));
+  }
+  applyStoreLimits();
+  setStoreWasi();
+  initialize();
 }
 
 void WasmHost::instantiateModule() {
@@ -220,10 +421,11 @@ void WasmHost::instantiateModule() {
     throw std::logic_error("instantiateModule needs a compiled module");
   }
   narration() << "[Host Setup] Instantiating module..." << std::endl;
+  armLimits(); // a start function runs within instantiate
   auto instance_res = instance_pre_ ? instance_pre_->instantiate(store_.context())
                                     : linker_.instantiate(store_.context(), *module_);
   if (!instance_res) {
-    throwTrapError("Module instantiation", instance_res.err());
+    throwTrapError(*this, "Module instantiation", instance_res.err());
   }
   instance_ = instance_res.ok();
   functions_.clear();
@@ -236,7 +438,7 @@ std::shared_ptr<const InstancePre> WasmHost::prepareInstances() {
     throw std::logic_error("prepareInstances needs a compiled module");
   }
   narration() << "[Host Setup] Pre-instantiating module (InstancePre)..." << std::endl;
-  auto pre = std::make_shared<const InstancePre>(linker_, engine_, *module_, wasm_path_);
+  auto pre = std::make_shared<const InstancePre>(linker_, engine_, *module_, wasm_path_, ticker_);
   narration() << "[Host Setup] Imports resolved once for every instance." << std::endl;
   return pre;
 }
@@ -305,7 +507,7 @@ int32_t WasmHost::getPluginDataOffset(std::string_view func_name) {
   auto result_tuple = callFunction<std::tuple<int32_t>>(func_name);
   if (!result_tuple) {
     if (std::holds_alternative<wasmtime::Trap>(result_tuple.err_ref().data)) {
-      throwTrapError("'" + std::string(func_name) + "'", result_tuple.err());
+      throwTrapError(*this, "'" + std::string(func_name) + "'", result_tuple.err_ref());
     }
     narration() << "[Host] Error calling '" << func_name << "': " << result_tuple.err().message()
                 << std::endl;
@@ -314,6 +516,52 @@ int32_t WasmHost::getPluginDataOffset(std::string_view func_name) {
   const int32_t offset = std::get<0>(result_tuple.ok());
   narration() << "[Host] Received offset from plugin: " << offset << std::endl;
   return offset;
+}
+
+wasmtime::TrapResult<std::vector<wasmtime::Val>>
+WasmHost::callDynamic(const wasmtime::Func &func, const std::vector<wasmtime::Val> &args) {
+  armLimits();
+  auto result = func.call(store_.context(), args);
+  if (!result) {
+    return asTrap(result.err());
+  }
+  return result;
+}
+
+wasmtime::TrapError WasmHost::asTrap(wasmtime::TrapError error) {
+  if (std::holds_alternative<wasmtime::Trap>(error.data)) {
+    return error;
+  }
+  if (auto status = std::get<wasmtime::Error>(error.data).i32_exit()) {
+    return wasmtime::Trap(std::string(kExitMessage) + std::to_string(*status));
+  }
+  return wasmtime::Trap(error.message());
+}
+
+std::string WasmHost::trapKind(const wasmtime::TrapError &error) {
+  const auto *trap = std::get_if<wasmtime::Trap>(&error.data);
+  if (trap == nullptr) {
+    return std::get<wasmtime::Error>(error.data).i32_exit() ? "exit" : "error";
+  }
+  if (auto code = trap->code()) {
+    const char *name = trapCodeName(*code);
+    return name != nullptr ? name : "trap code " + std::to_string(*code);
+  }
+  if (trap->message().rfind(kExitMessage, 0) == 0) {
+    return "exit";
+  }
+  return "host function failed";
+}
+
+std::string WasmHost::describeTrap(const wasmtime::TrapError &error) const {
+  const std::string kind = trapKind(error);
+  std::string limit;
+  if (kind == "interrupt") {
+    limit = " (time limit of " + std::to_string(options_.timeout_ms) + " ms)";
+  } else if (kind == "out of fuel") {
+    limit = " (fuel budget of " + std::to_string(options_.fuel) + ")";
+  }
+  return kind + limit + ": " + error.message();
 }
 
 std::string WasmHost::describeType(const wasmtime::Func &func) {

@@ -14,6 +14,8 @@
 
 #include <wasmtime.hh>
 
+#include "wasmhost/epoch_ticker.hh"
+
 namespace wasmhost {
 
 class InstancePre {
@@ -23,10 +25,12 @@ public:
   /// mismatch). The linker's host functions are shared by every instance: they
   /// must find per-instance state through their store (`WasmHost::storeData`),
   /// not through captures.
-  /// `name` names the module in error messages (its file).
+  /// `name` names the module in error messages (its file). `ticker` is the
+  /// engine's epoch ticker when it enforces a time limit; the instances share it.
   InstancePre(wasmtime::Linker &linker, const wasmtime::Engine &engine,
-              const wasmtime::Module &module, std::string name = "<module>")
-      : engine_(engine), module_(module), name_(std::move(name)) {
+              const wasmtime::Module &module, std::string name = "<module>",
+              std::shared_ptr<const detail::EpochTicker> ticker = nullptr)
+      : engine_(engine), module_(module), name_(std::move(name)), ticker_(std::move(ticker)) {
     wasmtime_instance_pre_t *raw = nullptr;
     wasmtime_error_t *error = wasmtime_linker_instantiate_pre(linker.capi(), module_.capi(), &raw);
     if (error != nullptr) {
@@ -56,6 +60,7 @@ public:
   [[nodiscard]] const wasmtime::Engine &engine() const { return engine_; }
   [[nodiscard]] const wasmtime::Module &module() const { return module_; }
   [[nodiscard]] const std::string &name() const { return name_; }
+  [[nodiscard]] const std::shared_ptr<const detail::EpochTicker> &ticker() const { return ticker_; }
 
 private:
   struct Deleter {
@@ -65,6 +70,7 @@ private:
   wasmtime::Engine engine_;
   wasmtime::Module module_;
   std::string name_;
+  std::shared_ptr<const detail::EpochTicker> ticker_;
   std::unique_ptr<wasmtime_instance_pre_t, Deleter> pre_;
 };
 

@@ -47,7 +47,7 @@ struct ModuleCacheIdentity {
   std::string wasmtime_version = WASMTIME_VERSION;
   /// Everything about the `Engine` that changes the compiled code: its
   /// `Config` settings, the C API's features, the target. See
-  /// `WasmHost::engineConfigDescription()`.
+  /// `WasmHost::engineConfigDescription(options)`.
   std::string engine_config;
 };
 

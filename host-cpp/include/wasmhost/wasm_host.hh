@@ -25,6 +25,7 @@
 
 #include <wasmtime.hh>
 
+#include "wasmhost/epoch_ticker.hh"
 #include "wasmhost/errors.hh"
 #include "wasmhost/host_function.hh"
 #include "wasmhost/instance_pre.hh"
@@ -32,7 +33,7 @@
 
 namespace wasmhost {
 
-/// How a `WasmHost` talks and what the guest may see.
+/// How a `WasmHost` talks, what the guest may see and how far it may go.
 struct WasmHostOptions {
   /// Where the host narrates its steps (`[Host Setup] ...`); null: silent.
   std::ostream *narration = nullptr;
@@ -44,6 +45,23 @@ struct WasmHostOptions {
   /// When set, the guest's WASI stdout is written here instead (overrides
   /// `guest_stdout`); it must outlive the `WasmHost`.
   std::ostream *guest_stdout_stream = nullptr;
+  /// Wall-clock limit of each entry into the guest (every call, the start
+  /// function, `_initialize`), in milliseconds, through epoch interruption:
+  /// a guest still running after it traps with `interrupt`. 0: no limit.
+  uint64_t timeout_ms = 10000;
+  /// Fuel budget of each entry into the guest, refilled before every call;
+  /// running out is an `out of fuel` trap. 0: fuel metering off.
+  uint64_t fuel = 0;
+  /// Largest size of each linear memory, in bytes, through the store's
+  /// limiter: past it `memory.grow` fails (returns -1) in the guest, and a
+  /// module whose initial memory is larger does not instantiate.
+  /// Unset: Wasmtime's default (the memory type's own maximum).
+  std::optional<uint64_t> max_memory_bytes;
+  /// Largest number of elements of each table (`table.grow` fails past it),
+  /// so that a guest cannot make the host allocate without bound.
+  uint64_t max_table_elements = uint64_t{1} << 20;
+  /// Largest module file `WasmHost` reads, in bytes.
+  uint64_t max_module_bytes = uint64_t{256} << 20;
 };
 
 class WasmHost {
@@ -58,6 +76,11 @@ public:
   /// functions, and has its own store, WASI context and store data. Cheap;
   /// make one per instance, and use each from one thread at a time.
   explicit WasmHost(std::shared_ptr<const InstancePre> instance_pre, WasmHostOptions options = {});
+  /// Compiles the module `wasm_bytes` (binary, or text when `name` ends in
+  /// `.wat`); `name` stands for the file in messages. For embedders that
+  /// hold the module in memory (and the fuzz target).
+  WasmHost(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOptions options = {});
+  ~WasmHost();
 
   WasmHost(const WasmHost &) = delete;
   WasmHost &operator=(const WasmHost &) = delete;
@@ -123,6 +146,12 @@ public:
   void instantiateModule();
   void getMemory();
 
+  /// Drops the instance and its store and instantiates the module again in a
+  /// fresh store with fresh WASI (as `initialize`), keeping the host
+  /// functions. For carrying on after a trap left the instance in an
+  /// unknown state. Throws like `initialize`.
+  void reinstantiate();
+
   [[nodiscard]] bool isInitialized() const { return is_initialized_; }
   [[nodiscard]] bool hasMemory() const { return memory_.has_value(); }
 
@@ -171,6 +200,7 @@ public:
     if (!typed) {
       return typed.err();
     }
+    armLimits();
     auto result = typed.ok().call(store_.context(), params);
     if (!result) {
       return asTrap(result.err());
@@ -178,15 +208,25 @@ public:
     return result;
   }
 
+  /// Calls `func` (an export of this instance) with dynamically typed
+  /// arguments, under the same limits and error rules as `callFunction`.
+  wasmtime::TrapResult<std::vector<wasmtime::Val>>
+  callDynamic(const wasmtime::Func &func, const std::vector<wasmtime::Val> &args);
+
   /// Whatever stops a running call (a wasm trap, an interrupt, a failing
   /// host function, a WASI exit) is reported as a `Trap`; `Error` is kept
   /// for calls that could not start (missing export, wrong signature).
-  static wasmtime::TrapError asTrap(wasmtime::TrapError error) {
-    if (std::holds_alternative<wasmtime::Trap>(error.data)) {
-      return error;
-    }
-    return wasmtime::Trap(error.message());
-  }
+  static wasmtime::TrapError asTrap(wasmtime::TrapError error);
+
+  /// The kind of a trap in a few words: the trap code's name ("interrupt",
+  /// "out of fuel", "integer divide by zero", "call stack exhausted",
+  /// "memory out of bounds", "unreachable", ...), "host function failed"
+  /// for a trap raised by a host function, "exit" for a WASI exit.
+  static std::string trapKind(const wasmtime::TrapError &error);
+
+  /// One message for a failed call: `<kind>[ (<which limit>)]: <message>`,
+  /// the message being Wasmtime's, with the wasm backtrace.
+  std::string describeTrap(const wasmtime::TrapError &error) const;
 
   /// `callFunction` for exports that return nothing.
   template <typename Params = std::tuple<>>
@@ -243,20 +283,31 @@ public:
   wasmtime::Engine &engine() { return engine_; }
   /// How the module was obtained: compiled, or from the module cache and why.
   const ModuleLoadReport &moduleLoadReport() const { return module_load_report_; }
-  /// What of the engine's configuration changes compiled code; part of the
-  /// module cache's key. Whoever changes the engine's `Config` adds it here.
-  static std::string engineConfigDescription();
+  /// What of the engine's configuration (as `options` make it) changes
+  /// compiled code; part of the module cache's key. Whoever changes the
+  /// engine's `Config` adds it here.
+  static std::string engineConfigDescription(const WasmHostOptions &options);
   wasmtime::Store &store() { return store_; }
   wasmtime::Store::Context context() { return store_.context(); }
   const wasmtime::Module &module() const { return module_.value(); }
   const std::string &wasmPath() const { return wasm_path_; }
+  const WasmHostOptions &options() const { return options_; }
 
 private:
   std::ostream &narration();
+  void compile(std::vector<uint8_t> wasm_bytes);
+  void setStoreWasi();
+  /// Starts the epoch ticker (with a time limit) and sets the store limiter.
+  void startLimits();
+  void applyStoreLimits();
+  /// Refills the fuel and sets the epoch deadline: before every entry into
+  /// the guest, so that each call gets the whole budget.
+  void armLimits();
 
   std::string wasm_path_;
   WasmHostOptions options_;
   wasmtime::Engine engine_;
+  std::shared_ptr<const detail::EpochTicker> ticker_; ///< shared with prepared instances
   wasmtime::Store store_;
   wasmtime::Linker linker_;
   std::optional<wasmtime::Module> module_;

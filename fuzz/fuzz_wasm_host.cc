@@ -1,0 +1,43 @@
+// libFuzzer target: arbitrary bytes through WasmHost's load, instantiation
+// and the article's scenarios, with a time limit, fuel and a memory limit.
+// A finding is anything that is not an orderly error: a crash, a sanitizer
+// report, an uncaught exception other than a setup error, a hang (-timeout)
+// or unbounded memory (-rss_limit_mb).
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <vector>
+
+#include "article_host.hh"
+#include "scenarios.hh"
+#include "wasmhost/wasm_host.hh"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  wasmhost::WasmHostOptions options;
+  options.guest_stdout = false;
+  options.timeout_ms = 1000;
+  options.fuel = 10'000'000;
+  options.max_memory_bytes = 64u << 20;
+  options.max_table_elements = 100'000;
+  try {
+    wasmhost::WasmHost host(std::vector<uint8_t>(data, data + size), "fuzz-input.wasm", options);
+    wasmhost::HostState state;
+    wasmhost::defineArticleHostFunctions(host, state);
+    host.initialize();
+    std::ostream discard(nullptr);
+    wasmhost::ScenarioContext context{host, state, discard, std::nullopt, 0};
+    for (const auto &name : wasmhost::scenarioNames()) {
+      auto result = wasmhost::runScenario(name, context);
+      if (result.outcome == wasmhost::Outcome::Trapped) {
+        host.reinstantiate(); // as --keep-going does
+        context.plugin_value_offset.reset();
+      }
+    }
+  } catch (const std::runtime_error &) {
+    // Orderly refusals: compile and link errors, traps in a start function
+    // or _initialize (GuestTrap). Anything else propagates: a finding.
+  }
+  return 0;
+}
