@@ -12,5 +12,6 @@ mod ffi;
 
 #[cfg(target_arch = "wasm32")]
 pub use ffi::{
-    Point, get_plugin_shared_value_ptr, just_add, point_add, simple_add, trigger_host_calls,
+    Point, bench_add, bench_call_host, bench_compute, get_plugin_shared_value_ptr, just_add,
+    point_add, simple_add, trigger_host_calls,
 };
