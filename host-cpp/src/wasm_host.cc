@@ -1,6 +1,7 @@
 #include "wasmhost/wasm_host.hh"
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -161,8 +162,7 @@ void WasmHost::instantiateModule() {
     throwTrapError("Module instantiation", instance_res.err());
   }
   instance_ = instance_res.ok();
-  functions_.clear();
-  typed_functions_.clear();
+  exports_.clear();
   narration() << "[Host Setup] Module instantiated successfully." << std::endl;
 }
 
@@ -184,13 +184,40 @@ void WasmHost::getMemory() {
   }
 }
 
-wasmtime::Span<uint8_t> WasmHost::getMemorySpan() {
+wasmtime::Memory &WasmHost::requireMemory() {
   if (!is_initialized_ || !memory_.has_value()) {
     throw std::logic_error(is_initialized_
                                ? "module '" + wasm_path_ + "' exports no memory named 'memory'"
                                : std::string("Memory not available: host not initialized."));
   }
-  return memory_->data(store_.context());
+  return *memory_;
+}
+
+wasmtime::Span<uint8_t> WasmHost::getMemorySpan() { return requireMemory().data(store_.context()); }
+
+void WasmHost::writeBytes(int32_t offset, std::span<const uint8_t> bytes) {
+  auto memory_span = getMemorySpan();
+  checkMemoryRange(offset, bytes.size(), memory_span.size(), "write");
+  if (!bytes.empty()) {
+    std::memcpy(memory_span.data() + offset, bytes.data(), bytes.size());
+  }
+}
+
+void WasmHost::readBytes(int32_t offset, std::span<uint8_t> out) {
+  auto memory_span = getMemorySpan();
+  checkMemoryRange(offset, out.size(), memory_span.size(), "read");
+  if (!out.empty()) {
+    std::memcpy(out.data(), memory_span.data() + offset, out.size());
+  }
+}
+
+uint64_t WasmHost::growMemory(uint64_t delta_pages) {
+  auto previous = requireMemory().grow(store_.context(), delta_pages);
+  if (!previous) {
+    throw std::runtime_error("cannot grow memory by " + std::to_string(delta_pages) +
+                             " pages: " + previous.err().message());
+  }
+  return previous.ok();
 }
 
 void WasmHost::checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
@@ -205,12 +232,12 @@ void WasmHost::checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
   }
 }
 
-wasmtime::Result<wasmtime::Func> WasmHost::getFunction(std::string_view func_name) {
+wasmtime::Result<WasmHost::CachedExport *> WasmHost::findExport(std::string_view func_name) {
   if (!is_initialized_) {
     return wasmtime::Error("cannot call '" + std::string(func_name) + "': host not initialized");
   }
-  if (auto cached = functions_.find(func_name); cached != functions_.end()) {
-    return cached->second;
+  if (auto cached = exports_.find(func_name); cached != exports_.end()) {
+    return &cached->second;
   }
   auto item = instance_->get(store_.context(), func_name);
   if (!item) {
@@ -221,8 +248,21 @@ wasmtime::Result<wasmtime::Func> WasmHost::getFunction(std::string_view func_nam
   if (func == nullptr) {
     return wasmtime::Error("export '" + std::string(func_name) + "' is not a function");
   }
-  functions_.emplace(std::string(func_name), *func);
-  return *func;
+  return &exports_.emplace(std::string(func_name), CachedExport{*func, {}}).first->second;
+}
+
+wasmtime::Result<wasmtime::Func> WasmHost::getFunction(std::string_view func_name) {
+  auto found = findExport(func_name);
+  if (!found) {
+    return found.err();
+  }
+  return found.ok()->func;
+}
+
+wasmtime::Error WasmHost::signatureMismatch(std::string_view func_name, const wasmtime::Func &func,
+                                            wasmtime::FuncType wanted) {
+  return wasmtime::Error("export '" + std::string(func_name) + "' has type " + describeType(func) +
+                         ", not the " + describeType(std::move(wanted)) + " the host asked for");
 }
 
 int32_t WasmHost::getPluginDataOffset(std::string_view func_name) {

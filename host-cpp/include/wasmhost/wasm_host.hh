@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@ struct WasmHostOptions {
   /// stderr always does).
   bool guest_stdout = true;
 };
+
+template <typename Results, typename Params> class TypedExport;
 
 class WasmHost {
 public:
@@ -112,6 +115,19 @@ public:
     return result;
   }
 
+  /// Copies `bytes` to `offset` in linear memory, bounds checked like
+  /// `writeMemory`: the bulk form, one `memcpy`.
+  void writeBytes(int32_t offset, std::span<const uint8_t> bytes);
+
+  /// Copies `out.size()` bytes at `offset` out of linear memory into `out`,
+  /// bounds checked like `readMemory`.
+  void readBytes(int32_t offset, std::span<uint8_t> out);
+
+  /// Grows linear memory by `delta_pages` pages of 64 KiB and returns its
+  /// previous size in pages (spans taken before are invalidated). Throws
+  /// `std::runtime_error` when the memory cannot grow that much.
+  uint64_t growMemory(uint64_t delta_pages);
+
   /// Throws `std::out_of_range` unless `[offset, offset + size)` lies within
   /// a memory of `memory_size` bytes. Never overflows.
   static void checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
@@ -121,19 +137,20 @@ public:
 
   /// Calls export `func_name` with `params`, both given as `std::tuple`s of
   /// wasm value types. The error is an `Error` for a missing export or a
-  /// signature mismatch and a `Trap` when the call fails once started.
+  /// signature mismatch and a `Trap` when the call fails once started. The
+  /// export is looked up and type-checked once per name and signature; later
+  /// calls find the checked handle without allocating.
   template <typename Results, typename Params = std::tuple<>>
   wasmtime::TrapResult<Results> callFunction(std::string_view func_name,
                                              const Params &params = Params()) {
+    if (const auto *cached = findCachedTyped<Params, Results>(func_name)) {
+      return TypedExport<Results, Params>(*cached, store_.context()).call(params);
+    }
     auto typed = getTypedFunction<Params, Results>(func_name);
     if (!typed) {
       return typed.err();
     }
-    auto result = typed.ok().call(store_.context(), params);
-    if (!result) {
-      return asTrap(result.err());
-    }
-    return result;
+    return TypedExport<Results, Params>(typed.ok(), store_.context()).call(params);
   }
 
   /// Whatever stops a running call (a wasm trap, an interrupt, a failing
@@ -157,30 +174,41 @@ public:
     return std::monostate();
   }
 
+  /// A handle on export `func_name` checked against `Params -> Results`, for
+  /// hot loops: its `call` skips the look-up by name that `callFunction`
+  /// does and reports errors the same way.
+  template <typename Results, typename Params = std::tuple<>>
+  wasmtime::Result<TypedExport<Results, Params>, wasmtime::TrapError>
+  getTypedExport(std::string_view func_name) {
+    auto typed = getTypedFunction<Params, Results>(func_name);
+    if (!typed) {
+      return typed.err();
+    }
+    return TypedExport<Results, Params>(typed.ok(), store_.context());
+  }
+
   /// Looks up export `func_name` as a typed function once; later calls with
   /// the same name and types reuse the checked handle.
   template <typename Params, typename Results>
   wasmtime::Result<wasmtime::TypedFunc<Params, Results>, wasmtime::TrapError>
   getTypedFunction(std::string_view func_name) {
     using Typed = wasmtime::TypedFunc<Params, Results>;
-    auto key = std::make_pair(std::string(func_name), std::type_index(typeid(Typed)));
-    if (auto cached = typed_functions_.find(key); cached != typed_functions_.end()) {
-      return std::any_cast<Typed>(cached->second);
+    if (const auto *cached = findCachedTyped<Params, Results>(func_name)) {
+      return *cached;
     }
-    auto func = getFunction(func_name);
-    if (!func) {
-      return wasmtime::TrapError(func.err());
+    auto found = findExport(func_name);
+    if (!found) {
+      return wasmtime::TrapError(found.err());
     }
-    auto typed = func.ok().template typed<Params, Results>(store_.context());
+    CachedExport &cached = *found.ok();
+    auto typed = cached.func.template typed<Params, Results>(store_.context());
     if (!typed) {
-      return wasmtime::TrapError(wasmtime::Error(
-          "export '" + std::string(func_name) + "' has type " + describeType(func.ok()) +
-          ", not the " +
-          describeType(wasmtime::FuncType::from_iters(wasmtime::WasmTypeList<Params>::types(),
-                                                      wasmtime::WasmTypeList<Results>::types())) +
-          " the host asked for"));
+      return wasmtime::TrapError(signatureMismatch(
+          func_name, cached.func,
+          wasmtime::FuncType::from_iters(wasmtime::WasmTypeList<Params>::types(),
+                                         wasmtime::WasmTypeList<Results>::types())));
     }
-    typed_functions_.emplace(std::move(key), typed.ok());
+    cached.typed.emplace_back(typeid(Typed), typed.ok());
     return typed.ok();
   }
 
@@ -205,6 +233,37 @@ public:
   const std::string &wasmPath() const { return wasm_path_; }
 
 private:
+  /// An export looked up once, with the typed handles checked against it.
+  struct CachedExport {
+    wasmtime::Func func;
+    /// One `wasmtime::TypedFunc` per signature asked for.
+    std::vector<std::pair<std::type_index, std::any>> typed;
+  };
+
+  /// The typed handle cached for `func_name` and these types, or null. The
+  /// fast path of every call by name: one map look-up, no allocation.
+  template <typename Params, typename Results>
+  const wasmtime::TypedFunc<Params, Results> *findCachedTyped(std::string_view func_name) const {
+    using Typed = wasmtime::TypedFunc<Params, Results>;
+    auto cached = exports_.find(func_name);
+    if (cached == exports_.end()) {
+      return nullptr;
+    }
+    for (const auto &[type, handle] : cached->second.typed) {
+      if (type == typeid(Typed)) {
+        return std::any_cast<Typed>(&handle);
+      }
+    }
+    return nullptr;
+  }
+
+  /// The cached entry of export `func_name`, looked up on first use. Valid
+  /// until the next instantiation (map nodes never move).
+  wasmtime::Result<CachedExport *> findExport(std::string_view func_name);
+  /// The exported memory; throws `std::logic_error` when there is none.
+  wasmtime::Memory &requireMemory();
+  wasmtime::Error signatureMismatch(std::string_view func_name, const wasmtime::Func &func,
+                                    wasmtime::FuncType wanted);
   std::ostream &narration();
 
   std::string wasm_path_;
@@ -215,10 +274,37 @@ private:
   std::optional<wasmtime::Module> module_;
   std::optional<wasmtime::Instance> instance_;
   std::optional<wasmtime::Memory> memory_;
-  std::map<std::string, wasmtime::Func, std::less<>> functions_;
-  std::map<std::pair<std::string, std::type_index>, std::any> typed_functions_;
+  /// Keyed by export name; `std::less<>` finds a `string_view` without
+  /// building a `std::string`.
+  std::map<std::string, CachedExport, std::less<>> exports_;
   bool wasi_configured_ = false;
   bool is_initialized_ = false;
+};
+
+/// A guest export checked once against `Params -> Results` (both
+/// `std::tuple`s of wasm value types), bound to its `WasmHost`'s store. A call
+/// is one `wasmtime_func_call_unchecked`; errors are reported as by
+/// `WasmHost::callFunction`. Valid as long as the `WasmHost` that made it.
+template <typename Results, typename Params> class TypedExport {
+public:
+  wasmtime::TrapResult<Results> call(const Params &params = Params()) const {
+    auto result = func_.call(context_, params);
+    if (!result) {
+      return WasmHost::asTrap(result.err());
+    }
+    return result;
+  }
+
+  /// The underlying Wasmtime handle.
+  const wasmtime::TypedFunc<Params, Results> &typedFunc() const { return func_; }
+
+private:
+  friend class WasmHost;
+  TypedExport(wasmtime::TypedFunc<Params, Results> func, wasmtime::Store::Context context)
+      : func_(func), context_(context) {}
+
+  wasmtime::TypedFunc<Params, Results> func_;
+  wasmtime::Store::Context context_;
 };
 
 } // namespace wasmhost
