@@ -265,6 +265,48 @@ TEST(WasmHostModules, AHostFunctionThatThrowsBecomesATrapWithItsMessage) {
   EXPECT_EQ(calls, 1); // the trap stopped the guest before the second call
 }
 
+TEST(WasmHostModules, NumberSignaturesTakeTheDirectCallbackOthersFuncWrap) {
+  auto numbers = [](int32_t value) { return int64_t{value}; };
+  auto with_caller = [](wasmtime::Caller, int32_t) {};
+  static_assert(wasmhost::detail::kDirectHostFunction<decltype(numbers)>);
+  static_assert(!wasmhost::detail::kDirectHostFunction<decltype(with_caller)>);
+}
+
+TEST(WasmHostModules, AHostFunctionTakingACallerWorksAndItsExceptionsTrap) {
+  WasmHost host(modulePath("calls_host.wat"));
+  std::vector<int32_t> seen;
+  host.defineHostFunction("env", "host_log_value", [&seen](wasmtime::Caller, int32_t value) {
+    seen.push_back(value);
+    if (value < 0) {
+      throw std::runtime_error("negative");
+    }
+  });
+  host.initialize();
+  ASSERT_TRUE(host.callFunctionVoid("log_twice", std::make_tuple(int32_t{5})));
+  EXPECT_EQ(seen, (std::vector<int32_t>{5, 5}));
+  auto result = host.callFunctionVoid("log_twice", std::make_tuple(int32_t{-1}));
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(isTrap(result.err_ref()));
+  EXPECT_NE(result.err().message().find("host function 'host_log_value' threw: negative"),
+            std::string::npos);
+}
+
+TEST(WasmHostModules, AHostFunctionReturningATrapStopsTheGuest) {
+  WasmHost host(modulePath("calls_host.wat"));
+  int calls = 0;
+  host.defineHostFunction("env", "host_log_value",
+                          [&calls](int32_t) -> wasmtime::Result<std::monostate, wasmtime::Trap> {
+                            ++calls;
+                            return wasmtime::Trap("refused by the host");
+                          });
+  host.initialize();
+  auto result = host.callFunctionVoid("log_twice", std::make_tuple(int32_t{1}));
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(isTrap(result.err_ref()));
+  EXPECT_NE(result.err().message().find("refused by the host"), std::string::npos);
+  EXPECT_EQ(calls, 1);
+}
+
 TEST(WasmHostModules, AMissingFileIsNamed) {
   try {
     WasmHost host("/nonexistent/module.wasm");

@@ -152,6 +152,35 @@ void WasmHost::initialize() {
   }
 }
 
+namespace {
+
+wasm_valtype_vec_t valtypes(const std::vector<wasm_valkind_t> &kinds) {
+  wasm_valtype_vec_t vec;
+  wasm_valtype_vec_new_uninitialized(&vec, kinds.size());
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    vec.data[i] = wasm_valtype_new(kinds[i]);
+  }
+  return vec;
+}
+
+} // namespace
+
+void WasmHost::defineUnchecked(std::string_view module_name, std::string_view func_name,
+                               const detail::RawHostFunction &function, void *env) {
+  wasm_valtype_vec_t params = valtypes(function.params);
+  wasm_valtype_vec_t results = valtypes(function.results);
+  // Takes the two vectors; the linker copies the type.
+  wasm_functype_t *type = wasm_functype_new(&params, &results);
+  wasmtime_error_t *error = wasmtime_linker_define_func_unchecked(
+      linker_.capi(), module_name.data(), module_name.size(), func_name.data(), func_name.size(),
+      type, function.callback, env, nullptr);
+  wasm_functype_delete(type);
+  if (error != nullptr) {
+    throw std::runtime_error("Failed to define host function '" + std::string(func_name) +
+                             "': " + wasmtime::Error(error).message());
+  }
+}
+
 void WasmHost::instantiateModule() {
   if (!module_) {
     throw std::logic_error("instantiateModule needs a compiled module");

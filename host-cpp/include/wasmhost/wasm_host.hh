@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -59,9 +60,10 @@ public:
   void linkWasiImports();
 
   /// Registers `fn` as the import `module_name::func_name`. Its wasm type is
-  /// deduced from the C++ signature by `Linker::func_wrap`. An exception
-  /// thrown by `fn` becomes a trap carrying its message. Refused with
-  /// `std::logic_error` once the module is instantiated.
+  /// deduced from the C++ signature, as by `Linker::func_wrap`. An exception
+  /// thrown by `fn` becomes a trap carrying its message. Signatures of plain
+  /// numbers are called through a direct C callback (`host_function.hh`).
+  /// Refused with `std::logic_error` once the module is instantiated.
   template <typename F>
   void defineHostFunction(std::string_view module_name, std::string_view func_name, F &&fn) {
     if (is_initialized_) {
@@ -69,12 +71,20 @@ public:
     }
     narration() << "[Host Setup] Defining host function: " << module_name << "::" << func_name
                 << "..." << std::endl;
-    auto result = linker_.func_wrap(
-        module_name, func_name, detail::makeTrapSafe(std::string(func_name), std::forward<F>(fn)));
-    if (!result) {
-      throw std::runtime_error("Failed to define host function '" + std::string(func_name) +
-                               "': " + result.err().message());
+    using Callable = std::decay_t<F>;
+    using Target = detail::HostFunction<Callable>;
+    auto target = std::make_shared<Target>(Target{std::string(func_name), std::forward<F>(fn)});
+    if constexpr (detail::kDirectHostFunction<Callable>) {
+      defineUnchecked(module_name, func_name, detail::makeRawHostFunction<Callable>(),
+                      target.get());
+    } else {
+      auto result = linker_.func_wrap(module_name, func_name, detail::makeTrapSafe(target.get()));
+      if (!result) {
+        throw std::runtime_error("Failed to define host function '" + std::string(func_name) +
+                                 "': " + result.err().message());
+      }
     }
+    host_functions_.push_back(std::move(target));
   }
 
   /// Instantiates the module, finds its memory and, for a WASI reactor, runs
@@ -260,6 +270,10 @@ private:
   /// The cached entry of export `func_name`, looked up on first use. Valid
   /// until the next instantiation (map nodes never move).
   wasmtime::Result<CachedExport *> findExport(std::string_view func_name);
+  /// `wasmtime_linker_define_func_unchecked` with `function`'s types and
+  /// callback, `env` its data. Throws `std::runtime_error` when refused.
+  void defineUnchecked(std::string_view module_name, std::string_view func_name,
+                       const detail::RawHostFunction &function, void *env);
   /// The exported memory; throws `std::logic_error` when there is none.
   wasmtime::Memory &requireMemory();
   wasmtime::Error signatureMismatch(std::string_view func_name, const wasmtime::Func &func,
@@ -268,6 +282,9 @@ private:
 
   std::string wasm_path_;
   WasmHostOptions options_;
+  /// The callables of `defineHostFunction`, which the linker's and store's
+  /// host functions point at: declared first, destroyed after both.
+  std::vector<std::shared_ptr<void>> host_functions_;
   wasmtime::Engine engine_;
   wasmtime::Store store_;
   wasmtime::Linker linker_;
