@@ -51,7 +51,7 @@ std::string describeList(wasmtime::ValType::ListRef types) {
 
 WasmHost::WasmHost(std::string wasm_path, WasmHostOptions options)
     : wasm_path_(std::move(wasm_path)), options_(options), engine_(), store_(engine_),
-      linker_(engine_) {
+      store_context_(store_), linker_(engine_) {
   loadAndCompile();
   setupWasi();
 }

@@ -154,13 +154,13 @@ public:
   wasmtime::TrapResult<Results> callFunction(std::string_view func_name,
                                              const Params &params = Params()) {
     if (const auto *cached = findCachedTyped<Params, Results>(func_name)) {
-      return TypedExport<Results, Params>(*cached, store_.context()).call(params);
+      return TypedExport<Results, Params>(*cached, store_context_).call(params);
     }
     auto typed = getTypedFunction<Params, Results>(func_name);
     if (!typed) {
       return typed.err();
     }
-    return TypedExport<Results, Params>(typed.ok(), store_.context()).call(params);
+    return TypedExport<Results, Params>(typed.ok(), store_context_).call(params);
   }
 
   /// Whatever stops a running call (a wasm trap, an interrupt, a failing
@@ -194,7 +194,7 @@ public:
     if (!typed) {
       return typed.err();
     }
-    return TypedExport<Results, Params>(typed.ok(), store_.context());
+    return TypedExport<Results, Params>(typed.ok(), store_context_);
   }
 
   /// Looks up export `func_name` as a typed function once; later calls with
@@ -238,7 +238,7 @@ public:
 
   wasmtime::Engine &engine() { return engine_; }
   wasmtime::Store &store() { return store_; }
-  wasmtime::Store::Context context() { return store_.context(); }
+  wasmtime::Store::Context context() { return store_context_; }
   const wasmtime::Module &module() const { return module_.value(); }
   const std::string &wasmPath() const { return wasm_path_; }
 
@@ -287,13 +287,38 @@ private:
   std::vector<std::shared_ptr<void>> host_functions_;
   wasmtime::Engine engine_;
   wasmtime::Store store_;
+  /// `store_.context()`, taken once: each `context()` is a call into the
+  /// C API.
+  wasmtime::Store::Context store_context_;
   wasmtime::Linker linker_;
   std::optional<wasmtime::Module> module_;
   std::optional<wasmtime::Instance> instance_;
   std::optional<wasmtime::Memory> memory_;
-  /// Keyed by export name; `std::less<>` finds a `string_view` without
-  /// building a `std::string`.
-  std::map<std::string, CachedExport, std::less<>> exports_;
+  /// A strict order on names that is cheap for short ones: by length, then
+  /// eight bytes at a time as integers (not alphabetical, and need not be).
+  /// Most comparisons are one or two integer comparisons, where `<` on
+  /// strings calls `memcmp` twice per look-up. Transparent: a `string_view`
+  /// is found without building a `std::string`.
+  struct ShortlexLess {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const {
+      if (a.size() != b.size()) {
+        return a.size() < b.size();
+      }
+      size_t i = 0;
+      for (; i + 8 <= a.size(); i += 8) {
+        uint64_t x = 0;
+        uint64_t y = 0;
+        std::memcpy(&x, a.data() + i, 8);
+        std::memcpy(&y, b.data() + i, 8);
+        if (x != y) {
+          return x < y;
+        }
+      }
+      return a.substr(i) < b.substr(i);
+    }
+  };
+  std::map<std::string, CachedExport, ShortlexLess> exports_;
   bool wasi_configured_ = false;
   bool is_initialized_ = false;
 };
