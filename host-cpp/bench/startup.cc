@@ -1,0 +1,112 @@
+// start.*: compile against deserialize, instantiate against InstancePre with
+// the pooling allocator. WASI is set up in each fresh store outside the timing.
+#include <memory>
+#include <utility>
+
+#include "benches.hh"
+
+namespace wasmhost::bench {
+namespace {
+
+double millisecondsSince(Clock::time_point start) { return secondsSince(start) * 1e3; }
+double microsecondsSince(Clock::time_point start) { return secondsSince(start) * 1e6; }
+
+Figure compile(wasmtime::Engine &engine, std::vector<uint8_t> &wasm, const Sizes &sizes) {
+  return measure("start.compile_ms", "ms", sizes.reps, [&] {
+    const auto start = Clock::now();
+    auto module = wasmtime::Module::compile(engine, wasm);
+    const double ms = millisecondsSince(start);
+    unwrap("compiling", std::move(module));
+    return ms;
+  });
+}
+
+Figure deserialize(wasmtime::Engine &engine, const wasmtime::Module &module, const Sizes &sizes) {
+  auto serialized = unwrap("serializing", module.serialize());
+  return measure("start.deserialize_ms", "ms", sizes.reps, [&] {
+    double total = 0;
+    for (int i = 0; i < sizes.deserializations; ++i) {
+      const auto start = Clock::now();
+      auto loaded = wasmtime::Module::deserialize(engine, serialized);
+      total += millisecondsSince(start);
+      unwrap("deserializing", std::move(loaded));
+    }
+    return total / sizes.deserializations;
+  });
+}
+
+/// `Linker::instantiate` in a fresh store, with the default (on-demand)
+/// allocator.
+Figure instantiate(wasmtime::Engine &engine, const wasmtime::Module &module, const Sizes &sizes) {
+  auto linker = rawLinker(engine, module);
+  return measure("start.instantiate_us", "us", sizes.reps, [&] {
+    double total = 0;
+    for (int i = 0; i < sizes.instantiations; ++i) {
+      wasmtime::Store store(engine);
+      setQuietWasi(store);
+      const auto start = Clock::now();
+      auto instance = linker.instantiate(store.context(), module);
+      total += microsecondsSince(start);
+      unwrap("instantiating", std::move(instance));
+    }
+    return total / sizes.instantiations;
+  });
+}
+
+struct InstancePreDeleter {
+  void operator()(wasmtime_instance_pre_t *pre) const { wasmtime_instance_pre_delete(pre); }
+};
+
+/// An engine with the pooling allocator, sized for this benchmark (the
+/// defaults reserve address space for 1000 instances).
+wasmtime::Engine pooledEngine() {
+  wasmtime::PoolAllocationConfig pool;
+  pool.total_core_instances(16);
+  pool.total_memories(16);
+  pool.total_tables(16);
+  wasmtime::Config config;
+  config.pooling_allocation_strategy(pool);
+  return wasmtime::Engine(std::move(config));
+}
+
+/// `InstancePre::instantiate` (the C API has no C++ wrapper for it) in a
+/// fresh store of an engine with the pooling allocator.
+Figure instantiatePre(std::vector<uint8_t> &wasm, const Sizes &sizes) {
+  auto engine = pooledEngine();
+  auto module = unwrap("compiling", wasmtime::Module::compile(engine, wasm));
+  auto linker = rawLinker(engine, module);
+  wasmtime_instance_pre_t *raw_pre = nullptr;
+  check("wasmtime_linker_instantiate_pre",
+        wasmtime_linker_instantiate_pre(linker.capi(), module.capi(), &raw_pre), nullptr);
+  std::unique_ptr<wasmtime_instance_pre_t, InstancePreDeleter> pre(raw_pre);
+  return measure("start.instantiate_pre_pooling_us", "us", sizes.reps, [&] {
+    double total = 0;
+    for (int i = 0; i < sizes.instantiations; ++i) {
+      wasmtime::Store store(engine);
+      setQuietWasi(store);
+      wasmtime_instance_t instance;
+      wasm_trap_t *trap = nullptr;
+      const auto start = Clock::now();
+      wasmtime_error_t *error =
+          wasmtime_instance_pre_instantiate(pre.get(), store.context().capi(), &instance, &trap);
+      total += microsecondsSince(start);
+      check("wasmtime_instance_pre_instantiate", error, trap);
+    }
+    return total / sizes.instantiations;
+  });
+}
+
+} // namespace
+
+std::vector<Figure> measureStartup(std::vector<uint8_t> &wasm, const Sizes &sizes) {
+  wasmtime::Engine engine;
+  auto module = unwrap("compiling", wasmtime::Module::compile(engine, wasm));
+  std::vector<Figure> figures;
+  figures.push_back(compile(engine, wasm, sizes));
+  figures.push_back(deserialize(engine, module, sizes));
+  figures.push_back(instantiate(engine, module, sizes));
+  figures.push_back(instantiatePre(wasm, sizes));
+  return figures;
+}
+
+} // namespace wasmhost::bench
