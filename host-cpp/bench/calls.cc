@@ -24,21 +24,33 @@ void expectSum(const char *what, int32_t got, int32_t want) {
 }
 int32_t (*volatile native_add)(int32_t, int32_t) = nativeAdd;
 
+/// Runs `sum = add(sum)` `calls` times from 0 (each `add` adds 1) and
+/// returns nanoseconds per call.
+template <typename Add> double timeAdds(const char *what, uint32_t calls, Add &&add) {
+  int32_t sum = 0;
+  const auto start = Clock::now();
+  for (uint32_t i = 0; i < calls; ++i) {
+    sum = add(sum);
+  }
+  const double ns = nanosecondsPer(start, calls);
+  expectSum(what, sum, static_cast<int32_t>(calls));
+  return ns;
+}
+
+/// The result of a `bench_add` call, or throws.
+inline int32_t sumOf(wasmtime::TrapResult<AddResults> result) {
+  if (!result) {
+    fail("bench_add", result.err().message());
+  }
+  return std::get<0>(result.ok());
+}
+
 /// `bench_add` through `WasmHost::callFunction`, by export name.
 Candidate byName(WasmHost &host, const Sizes &sizes) {
   return {"call.h2g.wasmhost_by_name_ns", "ns", [&host, &sizes] {
-            int32_t sum = 0;
-            const auto start = Clock::now();
-            for (uint32_t i = 0; i < sizes.calls; ++i) {
-              auto result = host.callFunction<AddResults, AddParams>("bench_add", {sum, 1});
-              if (!result) {
-                fail("bench_add", result.err().message());
-              }
-              sum = std::get<0>(result.ok());
-            }
-            const double ns = nanosecondsPer(start, sizes.calls);
-            expectSum("bench_add", sum, static_cast<int32_t>(sizes.calls));
-            return ns;
+            return timeAdds("bench_add", sizes.calls, [&host](int32_t sum) {
+              return sumOf(host.callFunction<AddResults, AddParams>("bench_add", {sum, 1}));
+            });
           }};
 }
 
@@ -46,18 +58,9 @@ Candidate byName(WasmHost &host, const Sizes &sizes) {
 Candidate typed(WasmHost &host, const Sizes &sizes) {
   auto add = unwrap("bench_add", host.getTypedExport<AddResults, AddParams>("bench_add"));
   return {"call.h2g.wasmhost_typed_ns", "ns", [add, &sizes] {
-            int32_t sum = 0;
-            const auto start = Clock::now();
-            for (uint32_t i = 0; i < sizes.calls; ++i) {
-              auto result = add.call({sum, 1});
-              if (!result) {
-                fail("bench_add", result.err().message());
-              }
-              sum = std::get<0>(result.ok());
-            }
-            const double ns = nanosecondsPer(start, sizes.calls);
-            expectSum("bench_add", sum, static_cast<int32_t>(sizes.calls));
-            return ns;
+            return timeAdds("bench_add", sizes.calls, [&add](int32_t sum) {
+              return sumOf(add.call({sum, 1}));
+            });
           }};
 }
 
@@ -66,9 +69,7 @@ Candidate rawCall(WasmHost &host, const Sizes &sizes) {
   const wasmtime_func_t func = unwrap("bench_add", host.getFunction("bench_add")).capi();
   wasmtime_context_t *context = host.context().capi();
   return {"call.h2g.c_api_ns", "ns", [func, context, &sizes] {
-            int32_t sum = 0;
-            const auto start = Clock::now();
-            for (uint32_t i = 0; i < sizes.calls; ++i) {
+            return timeAdds("bench_add", sizes.calls, [&func, context](int32_t sum) {
               wasmtime_val_raw_t args_and_results[2];
               args_and_results[0].i32 = sum;
               args_and_results[1].i32 = 1;
@@ -78,24 +79,15 @@ Candidate rawCall(WasmHost &host, const Sizes &sizes) {
               if (error != nullptr || trap != nullptr) {
                 check("bench_add", error, trap);
               }
-              sum = args_and_results[0].i32;
-            }
-            const double ns = nanosecondsPer(start, sizes.calls);
-            expectSum("bench_add", sum, static_cast<int32_t>(sizes.calls));
-            return ns;
+              return args_and_results[0].i32;
+            });
           }};
 }
 
 Candidate native(const Sizes &sizes) {
   return {"call.native_ns", "ns", [&sizes] {
-            int32_t sum = 0;
-            const auto start = Clock::now();
-            for (uint32_t i = 0; i < sizes.native_calls; ++i) {
-              sum = native_add(sum, 1);
-            }
-            const double ns = nanosecondsPer(start, sizes.native_calls);
-            expectSum("nativeAdd", sum, static_cast<int32_t>(sizes.native_calls));
-            return ns;
+            return timeAdds("nativeAdd", sizes.native_calls,
+                            [](int32_t sum) { return native_add(sum, 1); });
           }};
 }
 

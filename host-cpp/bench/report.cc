@@ -238,16 +238,8 @@ public:
   explicit FlatJsonParser(std::string_view text) : text_(text) {}
 
   std::map<std::string, JsonRecord, std::less<>> parse() {
-    std::map<std::string, JsonRecord, std::less<>> records;
-    expect('{');
-    if (!consume('}')) {
-      do {
-        std::string key = parseString();
-        expect(':');
-        records[std::move(key)] = parseRecord();
-      } while (consume(','));
-      expect('}');
-    }
+    auto records = parseObject<std::map<std::string, JsonRecord, std::less<>>>(
+        [this] { return parseObject<JsonRecord>([this] { return parseScalar(); }); });
     skipSpace();
     if (pos_ != text_.size()) {
       error("text after the top-level object");
@@ -352,19 +344,20 @@ private:
     return value;
   }
 
-  JsonRecord parseRecord() {
-    JsonRecord record;
+  /// `{"key": value, ...}` with `parse_value` for the values.
+  template <typename Members, typename ParseValue> Members parseObject(ParseValue parse_value) {
+    Members members;
     expect('{');
     if (consume('}')) {
-      return record;
+      return members;
     }
     do {
       std::string key = parseString();
       expect(':');
-      record[std::move(key)] = parseScalar();
+      members[std::move(key)] = parse_value();
     } while (consume(','));
     expect('}');
-    return record;
+    return members;
   }
 
   std::string_view text_;
