@@ -37,9 +37,9 @@ struct Sizes {
 
 const FULL: Sizes = Sizes {
     mode: "full",
-    reps: 9,
-    calls: 1_000_000,
-    host_calls: 1_000_000,
+    reps: 15,
+    calls: 500_000,
+    host_calls: 500_000,
     compute_limit: 300_000,
 };
 

@@ -20,20 +20,20 @@ namespace wasmhost::bench {
 /// same numbers (bench-rs/src/main.rs), so that the figures compare.
 struct Sizes {
   std::string mode;
-  int reps = 9;
+  int reps = 15;
   /// Host-to-guest calls of `bench_add` per repetition.
-  uint32_t calls = 1'000'000;
+  uint32_t calls = 500'000;
   /// Native calls through a function pointer per repetition.
-  uint32_t native_calls = 10'000'000;
+  uint32_t native_calls = 5'000'000;
   /// Guest-to-host calls (`bench_call_host(n)`) per repetition.
-  int32_t host_calls = 1'000'000;
+  int32_t host_calls = 500'000;
   /// `writeMemory`/`readMemory` of one `Point` per repetition.
-  uint32_t point_ops = 1'000'000;
+  uint32_t point_ops = 500'000;
   /// Bytes copied into and out of guest memory (and between host buffers).
   size_t bulk_bytes = size_t{64} << 20;
   /// Deserializations, and instantiations, averaged into one sample.
   int deserializations = 20;
-  int instantiations = 500;
+  int instantiations = 300;
   /// `limit` of the Collatz kernel.
   int32_t compute_limit = 300'000;
 };

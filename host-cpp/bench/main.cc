@@ -17,7 +17,7 @@ using namespace wasmhost::bench;
 constexpr std::string_view kUsage =
     R"(Usage: host-bench [options] <guest.wasm>
   --smoke      tiny counts: checks that every figure can be measured (seconds)
-  --reps N     repetitions per figure (default 7; the median of at least 5 is reported)
+  --reps N     repetitions per figure (default 15, 5 with --smoke)
   --rust FILE  join the figures of host-bench-rs, read from FILE (its --out)
   --out FILE   write the joined results to FILE (default bench-results.json)
   --help
