@@ -47,23 +47,70 @@ impl fmt::Display for Figure {
     }
 }
 
-/// Runs `sample` once to warm up, then `reps` times; each run measures itself
-/// and returns one value in `unit`.
+/// One of several figures measured in turns by [`measure_interleaved`].
+pub struct Candidate<'a> {
+    key: &'static str,
+    unit: &'static str,
+    sample: Box<dyn FnMut() -> Result<f64> + 'a>,
+}
+
+impl<'a> Candidate<'a> {
+    pub fn new(
+        key: &'static str,
+        unit: &'static str,
+        sample: impl FnMut() -> Result<f64> + 'a,
+    ) -> Self {
+        Self {
+            key,
+            unit,
+            sample: Box::new(sample),
+        }
+    }
+}
+
+/// Runs each candidate's `sample` once to warm up, then `reps` times in
+/// turns (a repetition of each, then the next...), so that a noisy phase of
+/// the machine hits all of them alike. Each run measures itself and returns
+/// one value in its unit.
+pub fn measure_interleaved(reps: usize, mut candidates: Vec<Candidate<'_>>) -> Result<Vec<Figure>> {
+    for candidate in &mut candidates {
+        (candidate.sample)()?;
+    }
+    let mut samples = vec![Vec::with_capacity(reps); candidates.len()];
+    for _ in 0..reps {
+        for (candidate, values) in candidates.iter_mut().zip(&mut samples) {
+            let value = (candidate.sample)()?;
+            ensure!(
+                value.is_finite() && value > 0.0,
+                "{}: measured {value}",
+                candidate.key
+            );
+            values.push(value);
+        }
+    }
+    Ok(candidates
+        .into_iter()
+        .zip(samples)
+        .map(|(candidate, mut samples)| {
+            samples.sort_by(f64::total_cmp);
+            Figure {
+                key: candidate.key,
+                unit: candidate.unit,
+                samples,
+            }
+        })
+        .collect())
+}
+
+/// [`measure_interleaved`] for one figure.
 pub fn measure(
     key: &'static str,
     unit: &'static str,
     reps: usize,
-    mut sample: impl FnMut() -> Result<f64>,
+    sample: impl FnMut() -> Result<f64>,
 ) -> Result<Figure> {
-    sample()?;
-    let mut samples = Vec::with_capacity(reps);
-    for _ in 0..reps {
-        let value = sample()?;
-        ensure!(value.is_finite(), "{key}: measured {value}");
-        samples.push(value);
-    }
-    samples.sort_by(f64::total_cmp);
-    Ok(Figure { key, unit, samples })
+    let mut figures = measure_interleaved(reps, vec![Candidate::new(key, unit, sample)])?;
+    Ok(figures.remove(0))
 }
 
 pub fn write_json(path: &Path, mode: &str, reps: usize, figures: &[Figure]) -> Result<()> {

@@ -1,9 +1,9 @@
 //! `host-bench-rs`: the Rust comparator of `host-bench`.
 //!
 //! Runs the guest's quiet benchmark exports through Wasmtime's Rust embedding
-//! API (`TypedFunc::call`, `Linker::func_wrap`) and the guest's compute kernel
-//! compiled natively (the `guest` crate is a dependency, so `guest::core` is
-//! the very code that `guest.wasm` runs). Writes its figures as JSON in the
+//! API (`TypedFunc::call`, `Linker::func_wrap`), and the guest's compute
+//! kernel both as wasm and compiled natively, in turns (the `guest` crate is a
+//! dependency, so `guest::core` is the very code that `guest.wasm` runs). Writes its figures as JSON in the
 //! same format as `host-bench`, which joins them into `bench-results.json`.
 //!
 //! Usage: host-bench-rs [--smoke] [--reps N] [--out FILE] <guest.wasm>
@@ -19,7 +19,7 @@ use wasmtime::{Engine, Linker, Module, Result, Store, bail, ensure, format_err};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 
-use figure::{Figure, measure, write_json};
+use figure::{Candidate, Figure, measure, measure_interleaved, write_json};
 
 /// How much work each figure does per repetition. The same numbers as
 /// `host-bench` (`Sizes` in host-cpp/bench/figure.hh and support.cc), so that
@@ -128,15 +128,6 @@ fn run(options: &Options) -> Result<Vec<Figure>> {
     let bench_call_host = instance.get_typed_func::<i32, i32>(&mut store, "bench_call_host")?;
     let bench_compute = instance.get_typed_func::<i32, i64>(&mut store, "bench_compute")?;
 
-    // The native kernel must be the wasm one: compare one result.
-    let check_limit = 1_000;
-    let wasm = bench_compute.call(&mut store, check_limit as i32)?;
-    let native = guest::core::collatz_total_steps(check_limit);
-    ensure!(
-        wasm as u64 == native,
-        "the guest's bench_compute({check_limit}) is {wasm}, the native kernel says {native}"
-    );
-
     let mut figures = Vec::new();
     figures.push(measure("call.h2g.rust_ns", "ns", sizes.reps, || {
         let start = Instant::now();
@@ -158,15 +149,36 @@ fn run(options: &Options) -> Result<Vec<Figure>> {
         );
         Ok(ns)
     })?);
-    figures.push(measure("compute.native_ms", "ms", sizes.reps, || {
-        let start = Instant::now();
-        let steps = black_box(guest::core::collatz_total_steps(black_box(
-            sizes.compute_limit,
-        )));
-        let ms = start.elapsed().as_secs_f64() * 1e3;
-        ensure!(steps > 0, "the kernel counted no steps");
-        Ok(ms)
-    })?);
+    // The kernel as wasm and natively, in turns, so that the machine's noise
+    // hits both alike. Both must count the same steps.
+    let limit = sizes.compute_limit;
+    let steps = guest::core::collatz_total_steps(limit);
+    let compute = measure_interleaved(
+        sizes.reps,
+        vec![
+            Candidate::new("compute.wasm_ms", "ms", || {
+                let start = Instant::now();
+                let wasm_steps = bench_compute.call(&mut store, limit as i32)?;
+                let ms = start.elapsed().as_secs_f64() * 1e3;
+                ensure!(
+                    wasm_steps as u64 == steps,
+                    "bench_compute counted {wasm_steps}"
+                );
+                Ok(ms)
+            }),
+            Candidate::new("compute.native_ms", "ms", || {
+                let start = Instant::now();
+                let native_steps = black_box(guest::core::collatz_total_steps(black_box(limit)));
+                let ms = start.elapsed().as_secs_f64() * 1e3;
+                ensure!(
+                    native_steps == steps,
+                    "the native kernel counted {native_steps}"
+                );
+                Ok(ms)
+            }),
+        ],
+    )?;
+    figures.extend(compute);
     Ok(figures)
 }
 

@@ -24,8 +24,6 @@ std::vector<Figure> measureMemory(WasmHost &host, const Sizes &sizes);
 /// `start.*`: compile against deserialize, instantiate against a
 /// pre-instantiated module with the pooling allocator.
 std::vector<Figure> measureStartup(std::vector<uint8_t> &wasm, const Sizes &sizes);
-/// `compute.wasm_ms`: the guest's Collatz kernel run as wasm.
-std::vector<Figure> measureCompute(WasmHost &host, const Sizes &sizes);
 
 /// Defines the guest's `env` imports on `host`, quietly, with
 /// `defineHostFunction`: the echo `bench_call_host` calls, no-ops for the

@@ -1,4 +1,4 @@
-// call.* and compute.wasm_ms.
+// call.*: host to guest, guest to host, and a native call.
 #include <memory>
 #include <string>
 #include <tuple>
@@ -158,27 +158,6 @@ std::vector<Figure> measureCalls(WasmHost &host, const Sizes &sizes) {
     figures.push_back(std::move(figure));
   }
   return figures;
-}
-
-std::vector<Figure> measureCompute(WasmHost &host, const Sizes &sizes) {
-  auto compute =
-      unwrap("bench_compute",
-             host.getTypedExport<std::tuple<int64_t>, std::tuple<int32_t>>("bench_compute"));
-  int64_t first_steps = -1;
-  return {measure("compute.wasm_ms", "ms", sizes.reps, [&] {
-    const auto start = Clock::now();
-    auto result = compute.call({sizes.compute_limit});
-    const double ms = secondsSince(start) * 1e3;
-    if (!result) {
-      fail("bench_compute", result.err().message());
-    }
-    const int64_t steps = std::get<0>(result.ok());
-    if (steps <= 0 || (first_steps >= 0 && steps != first_steps)) {
-      fail("bench_compute", "counted " + std::to_string(steps) + " steps");
-    }
-    first_steps = steps;
-    return ms;
-  })};
 }
 
 } // namespace wasmhost::bench

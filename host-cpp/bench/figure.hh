@@ -34,8 +34,6 @@ struct Sizes {
   /// Deserializations, and instantiations, averaged into one sample.
   int deserializations = 20;
   int instantiations = 300;
-  /// `limit` of the Collatz kernel.
-  int32_t compute_limit = 300'000;
 };
 
 /// The default run (`full`) and the `--smoke` one, with tiny counts.

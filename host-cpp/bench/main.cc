@@ -1,6 +1,7 @@
-// host-bench: what the host costs (calls, memory, start-up, compute), side by
-// side with the raw C API, native code and, joined from host-bench-rs, the
-// Rust embedding. Prints a table and writes the joined results as JSON.
+// host-bench: what the host costs (calls, memory, start-up), side by side with
+// the raw C API and native code; joined from host-bench-rs, the Rust embedding
+// and the compute kernel as wasm and natively. Prints a table and writes the
+// joined results as JSON.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -100,7 +101,6 @@ std::vector<Summary> measureAll(const Options &options) {
   add(measureCalls(host, sizes));
   add(measureMemory(host, sizes));
   add(measureStartup(wasm, sizes));
-  add(measureCompute(host, sizes));
   return summaries;
 }
 

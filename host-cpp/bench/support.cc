@@ -24,7 +24,6 @@ Sizes smokeSizes() {
   sizes.bulk_bytes = size_t{1} << 20;
   sizes.deserializations = 2;
   sizes.instantiations = 5;
-  sizes.compute_limit = 1'000;
   return sizes;
 }
 
