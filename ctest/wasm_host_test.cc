@@ -108,6 +108,28 @@ TEST_F(GuestFixture, AccessesPastTheEndAreRefusedAndNamed) {
   EXPECT_EQ(host.readMemory<Point>(size - 8), (Point{1, 2}));
 }
 
+TEST_F(GuestFixture, BytesRoundTripThroughMemoryAndAreBoundsChecked) {
+  const std::vector<uint8_t> bytes{1, 2, 3, 4, 5};
+  host.writeBytes(4096, bytes);
+  std::vector<uint8_t> back(bytes.size());
+  host.readBytes(4096, back);
+  EXPECT_EQ(back, bytes);
+  EXPECT_EQ(host.readMemory<uint8_t>(4100), 5);
+  const auto size = static_cast<int32_t>(host.getMemorySpan().size());
+  EXPECT_THROW(host.writeBytes(size - 4, bytes), std::out_of_range);
+  EXPECT_THROW(host.readBytes(-1, back), std::out_of_range);
+  EXPECT_NO_THROW(host.readBytes(size, std::span<uint8_t>()));
+}
+
+TEST_F(GuestFixture, GrowMemoryAddsPagesAndReturnsThePreviousSize) {
+  const auto before = host.getMemorySpan().size();
+  EXPECT_EQ(host.growMemory(2), before / 65536);
+  EXPECT_EQ(host.getMemorySpan().size(), before + 2 * 65536);
+  host.writeMemory(static_cast<int32_t>(before + 65536), Point{5, 6});
+  EXPECT_EQ(host.readMemory<Point>(static_cast<int32_t>(before + 65536)), (Point{5, 6}));
+  EXPECT_THROW(host.growMemory(uint64_t{1} << 40), std::runtime_error);
+}
+
 TEST(MemoryRange, OffsetPlusSizeNeverOverflows) {
   constexpr size_t kMax = std::numeric_limits<size_t>::max();
   // offset + size wraps around in size_t: a naive check would accept it.
@@ -153,12 +175,52 @@ TEST_F(GuestFixture, TypedHandlesAreCachedPerSignature) {
   EXPECT_FALSE(mismatch);
 }
 
+TEST_F(GuestFixture, ATypedExportCallsWithoutLookingUpByName) {
+  auto add = host.getTypedExport<std::tuple<int32_t>, std::tuple<int32_t, int32_t>>("bench_add");
+  ASSERT_TRUE(add) << add.err().message();
+  int32_t sum = 0;
+  for (int i = 0; i < 100; ++i) {
+    auto result = add.ok_ref().call(std::make_tuple(sum, int32_t{2}));
+    ASSERT_TRUE(result);
+    sum = std::get<0>(result.ok());
+  }
+  EXPECT_EQ(sum, 200);
+  auto wrong = host.getTypedExport<std::tuple<int32_t>, std::tuple<int64_t>>("bench_add");
+  ASSERT_FALSE(wrong);
+  EXPECT_FALSE(isTrap(wrong.err_ref()));
+  EXPECT_EQ(wrong.err().message(), "export 'bench_add' has type (i32, i32) -> (i32), not the "
+                                   "(i64) -> (i32) the host asked for");
+  EXPECT_FALSE((host.getTypedExport<std::tuple<>>("no_such_export")));
+}
+
+TEST_F(GuestFixture, LongExportNamesAreFoundByNameEveryTime) {
+  // Longer than std::string's small buffer: the cache look-up must not
+  // depend on building a std::string key.
+  for (int i = 0; i < 3; ++i) {
+    auto offset = host.callFunction<std::tuple<int32_t>>("get_plugin_shared_value_ptr");
+    ASSERT_TRUE(offset);
+    EXPECT_GT(std::get<0>(offset.ok()), 0);
+  }
+}
+
+TEST_F(GuestFixture, BenchExportsComputeTheirResults) {
+  auto calls = host.callFunction<std::tuple<int32_t>, std::tuple<int32_t>>(
+      "bench_call_host", std::make_tuple(int32_t{1000}));
+  ASSERT_TRUE(calls);
+  EXPECT_EQ(std::get<0>(calls.ok()), 499500);
+  auto steps = host.callFunction<std::tuple<int64_t>, std::tuple<int32_t>>(
+      "bench_compute", std::make_tuple(int32_t{10}));
+  ASSERT_TRUE(steps);
+  EXPECT_EQ(std::get<0>(steps.ok()), 67);
+}
+
 TEST(WasmHostModules, AModuleWithoutMemoryStillRunsFunctions) {
   WasmHost host(modulePath("no_memory.wat"));
   host.initialize();
   EXPECT_FALSE(host.hasMemory());
   EXPECT_THROW(host.getMemorySpan(), std::logic_error);
   EXPECT_THROW(host.readMemory<int32_t>(0), std::logic_error);
+  EXPECT_THROW(host.growMemory(1), std::logic_error);
   auto result = host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
       "just_add", std::make_tuple(uint64_t{2}, uint64_t{3}));
   ASSERT_TRUE(result);
@@ -194,6 +256,48 @@ TEST(WasmHostModules, AHostFunctionThatThrowsBecomesATrapWithItsMessage) {
   EXPECT_NE(result.err().message().find("host function 'host_log_value' threw: refusing value 9"),
             std::string::npos);
   EXPECT_EQ(calls, 1); // the trap stopped the guest before the second call
+}
+
+TEST(WasmHostModules, NumberSignaturesTakeTheDirectCallbackOthersFuncWrap) {
+  auto numbers = [](int32_t value) { return int64_t{value}; };
+  auto with_caller = [](wasmtime::Caller, int32_t) {};
+  static_assert(wasmhost::detail::kDirectHostFunction<decltype(numbers)>);
+  static_assert(!wasmhost::detail::kDirectHostFunction<decltype(with_caller)>);
+}
+
+TEST(WasmHostModules, AHostFunctionTakingACallerWorksAndItsExceptionsTrap) {
+  WasmHost host(modulePath("calls_host.wat"));
+  std::vector<int32_t> seen;
+  host.defineHostFunction("env", "host_log_value", [&seen](wasmtime::Caller, int32_t value) {
+    seen.push_back(value);
+    if (value < 0) {
+      throw std::runtime_error("negative");
+    }
+  });
+  host.initialize();
+  ASSERT_TRUE(host.callFunctionVoid("log_twice", std::make_tuple(int32_t{5})));
+  EXPECT_EQ(seen, (std::vector<int32_t>{5, 5}));
+  auto result = host.callFunctionVoid("log_twice", std::make_tuple(int32_t{-1}));
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(isTrap(result.err_ref()));
+  EXPECT_NE(result.err().message().find("host function 'host_log_value' threw: negative"),
+            std::string::npos);
+}
+
+TEST(WasmHostModules, AHostFunctionReturningATrapStopsTheGuest) {
+  WasmHost host(modulePath("calls_host.wat"));
+  int calls = 0;
+  host.defineHostFunction("env", "host_log_value",
+                          [&calls](int32_t) -> wasmtime::Result<std::monostate, wasmtime::Trap> {
+                            ++calls;
+                            return wasmtime::Trap("refused by the host");
+                          });
+  host.initialize();
+  auto result = host.callFunctionVoid("log_twice", std::make_tuple(int32_t{1}));
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(isTrap(result.err_ref()));
+  EXPECT_NE(result.err().message().find("refused by the host"), std::string::npos);
+  EXPECT_EQ(calls, 1);
 }
 
 TEST(WasmHostModules, AMissingFileIsNamed) {

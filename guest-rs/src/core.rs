@@ -19,6 +19,8 @@ pub trait HostEnv {
     fn log_value(&mut self, value: i32);
     fn get_shared_value(&mut self) -> i32;
     fn set_shared_value(&mut self, value: i32);
+    /// Returns `value`: the cheapest round trip, for the call benchmark.
+    fn echo(&mut self, value: i32) -> i32;
 }
 
 pub fn perform_basic_add(left: u64, right: u64) -> u64 {
@@ -183,6 +185,38 @@ pub fn debug_state_json(state: &GuestState, plugin_value: i32) -> String {
     .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
 }
 
+// --- Quiet functions for the benchmark (`host-bench`): they print nothing. ---
+
+/// The benchmark's host-to-guest call: as cheap as a call can be.
+pub fn bench_add(left: i32, right: i32) -> i32 {
+    left.wrapping_add(right)
+}
+
+/// Calls the host `n` times with `0, 1, ..., n - 1` and returns the wrapping
+/// sum of its answers (`n * (n - 1) / 2` for a host that echoes).
+pub fn call_host_repeatedly(host: &mut impl HostEnv, n: i32) -> i32 {
+    (0..n.max(0)).fold(0i32, |sum, i| sum.wrapping_add(host.echo(i)))
+}
+
+/// Largest `limit` [`collatz_total_steps`] accepts; larger ones are clamped.
+/// Every trajectory starting below it stays under 2^40, far from overflow.
+pub const COLLATZ_MAX_LIMIT: u32 = 10_000_000;
+
+/// The compute kernel, run as wasm and natively: the total number of Collatz
+/// steps (`n / 2` or `3n + 1` until 1) over every start value in `1..=limit`.
+/// Scalar integer work with data-dependent branches and no memory traffic.
+pub fn collatz_total_steps(limit: u32) -> u64 {
+    let mut total = 0u64;
+    for start in 1..=u64::from(limit.min(COLLATZ_MAX_LIMIT)) {
+        let mut x = start;
+        while x != 1 {
+            x = if x % 2 == 0 { x / 2 } else { 3 * x + 1 };
+            total += 1;
+        }
+    }
+    total
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +226,7 @@ mod tests {
         shared_value: i32,
         logged: Vec<i32>,
         sets: Vec<i32>,
+        echoed: Vec<i32>,
     }
 
     impl RecordingHost {
@@ -200,6 +235,7 @@ mod tests {
                 shared_value,
                 logged: Vec::new(),
                 sets: Vec::new(),
+                echoed: Vec::new(),
             }
         }
     }
@@ -214,6 +250,10 @@ mod tests {
         fn set_shared_value(&mut self, value: i32) {
             self.sets.push(value);
             self.shared_value = value;
+        }
+        fn echo(&mut self, value: i32) -> i32 {
+            self.echoed.push(value);
+            value
         }
     }
 
@@ -343,5 +383,41 @@ mod tests {
                 r#""guest_free":0},"host_value_last_set":54,"buffers_outstanding":0}"#
             )
         );
+    }
+
+    #[test]
+    fn bench_add_wraps() {
+        assert_eq!(bench_add(40, 2), 42);
+        assert_eq!(bench_add(i32::MAX, 1), i32::MIN);
+    }
+
+    #[test]
+    fn call_host_repeatedly_calls_n_times_and_sums() {
+        let mut host = RecordingHost::with_value(0);
+        assert_eq!(call_host_repeatedly(&mut host, 5), 10);
+        assert_eq!(host.echoed, vec![0, 1, 2, 3, 4]);
+        assert_eq!(call_host_repeatedly(&mut host, 0), 0);
+        assert_eq!(call_host_repeatedly(&mut host, -3), 0);
+        assert_eq!(host.echoed.len(), 5);
+        assert!(host.logged.is_empty() && host.sets.is_empty());
+    }
+
+    #[test]
+    fn call_host_repeatedly_wraps_like_the_host_expects() {
+        let mut host = RecordingHost::with_value(0);
+        let n: i32 = 100_000;
+        let expected = (i64::from(n) * i64::from(n - 1) / 2) as i32;
+        assert_eq!(call_host_repeatedly(&mut host, n), expected);
+    }
+
+    #[test]
+    fn collatz_total_steps_matches_hand_counts() {
+        // Steps of 1..=10: 0, 1, 7, 2, 5, 8, 16, 3, 19, 6.
+        assert_eq!(collatz_total_steps(0), 0);
+        assert_eq!(collatz_total_steps(1), 0);
+        assert_eq!(collatz_total_steps(3), 8);
+        assert_eq!(collatz_total_steps(10), 67);
+        // 27 alone takes 111 steps.
+        assert_eq!(collatz_total_steps(27) - collatz_total_steps(26), 111);
     }
 }

@@ -13,6 +13,7 @@ unsafe extern "C" {
     fn host_log_value(value: i32);
     fn host_get_shared_value() -> i32;
     fn host_set_shared_value(value: i32);
+    fn host_bench_echo(value: i32) -> i32;
 }
 
 pub fn log_value_from_host(value: i32) {
@@ -30,6 +31,11 @@ pub fn set_shared_value_in_host(value: i32) {
     unsafe { host_set_shared_value(value) }
 }
 
+pub fn echo_from_host(value: i32) -> i32 {
+    // SAFETY: as above.
+    unsafe { host_bench_echo(value) }
+}
+
 /// The real host, reached through the `env` imports.
 struct ImportedHost;
 
@@ -42,6 +48,9 @@ impl HostEnv for ImportedHost {
     }
     fn set_shared_value(&mut self, value: i32) {
         set_shared_value_in_host(value);
+    }
+    fn echo(&mut self, value: i32) -> i32 {
+        echo_from_host(value)
     }
 }
 
@@ -223,6 +232,7 @@ pub extern "C" fn guest_debug_state() -> u64 {
     let json = core::debug_state_json(&state(), read_plugin_value_internal());
     return_string(json)
 }
+
 /// Exports that misbehave on purpose (feature `hostile`); the logic is in
 /// `crate::hostile`.
 #[cfg(feature = "hostile")]
@@ -284,4 +294,26 @@ mod hostile_exports {
     pub extern "C" fn hostile_flood_host_log(count: i32) {
         hostile::flood_log(count, log_value_from_host);
     }
+}
+
+// --- Exports for the benchmark (`host-bench`, `bench-rs`). They print nothing,
+// so that what is measured is the call, not WASI's stdout. ---
+
+/// Host-to-guest call cost: `left + right`, wrapping.
+#[unsafe(no_mangle)]
+pub extern "C" fn bench_add(left: i32, right: i32) -> i32 {
+    core::bench_add(left, right)
+}
+
+/// Guest-to-host call cost: calls `env::host_bench_echo` `n` times and
+/// returns the wrapping sum of the answers.
+#[unsafe(no_mangle)]
+pub extern "C" fn bench_call_host(n: i32) -> i32 {
+    core::call_host_repeatedly(&mut ImportedHost, n)
+}
+
+/// The compute kernel: total Collatz steps over `1..=limit` (negative: 0).
+#[unsafe(no_mangle)]
+pub extern "C" fn bench_compute(limit: i32) -> i64 {
+    core::collatz_total_steps(u32::try_from(limit).unwrap_or(0)) as i64
 }

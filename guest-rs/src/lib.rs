@@ -16,8 +16,8 @@ mod ffi;
 
 #[cfg(target_arch = "wasm32")]
 pub use ffi::{
-    Point, get_plugin_shared_value_ptr, guest_alloc, guest_free, just_add, point_add, simple_add,
-    transform_string, trigger_host_calls,
+    Point, bench_add, bench_call_host, bench_compute, get_plugin_shared_value_ptr, guest_alloc,
+    guest_free, just_add, point_add, simple_add, transform_string, trigger_host_calls,
 };
 
 #[cfg(all(target_arch = "wasm32", feature = "debug-json"))]

@@ -36,7 +36,9 @@ struct HostState {
 };
 
 /// Registers `env::host_log_value`, `env::host_get_shared_value` and
-/// `env::host_set_shared_value`, bound to `state`, which must outlive `host`.
+/// `env::host_set_shared_value`, bound to `state`, which must outlive `host`,
+/// and `env::host_bench_echo` (returns its argument), which the guest's quiet
+/// benchmark export `bench_call_host` calls.
 void defineArticleHostFunctions(WasmHost &host, HostState &state);
 
 /// The same functions for many instances (`WasmHost::prepareInstances`): each

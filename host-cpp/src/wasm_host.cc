@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -159,7 +160,7 @@ EpochTicker::~EpochTicker() = default; // std::jthread: request stop, then join
 
 WasmHost::WasmHost(std::string wasm_path, WasmHostOptions options)
     : wasm_path_(std::move(wasm_path)), options_(std::move(options)), engine_(makeEngine(options_)),
-      store_(engine_), linker_(engine_) {
+      store_(engine_), store_context_(store_), linker_(engine_) {
   loadAndCompile();
   startLimits();
   setupWasi();
@@ -168,7 +169,8 @@ WasmHost::WasmHost(std::string wasm_path, WasmHostOptions options)
 WasmHost::WasmHost(std::shared_ptr<const InstancePre> instance_pre, WasmHostOptions options)
     : wasm_path_(instance_pre->name()), options_(std::move(options)),
       engine_(instance_pre->engine()), ticker_(instance_pre->ticker()), store_(engine_),
-      linker_(engine_), module_(instance_pre->module()), instance_pre_(std::move(instance_pre)) {
+      store_context_(store_), linker_(engine_), module_(instance_pre->module()),
+      instance_pre_(std::move(instance_pre)) {
   // The engine, and so which limits it can enforce, is the preparing host's.
   if (options_.timeout_ms > 0 && !ticker_) {
     throw std::logic_error("a time limit needs a module prepared by a host with a time limit");
@@ -219,7 +221,7 @@ std::string WasmHost::engineConfigDescription(const WasmHostOptions &options) {
 
 WasmHost::WasmHost(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOptions options)
     : wasm_path_(std::move(name)), options_(std::move(options)), engine_(makeEngine(options_)),
-      store_(engine_), linker_(engine_) {
+      store_(engine_), store_context_(store_), linker_(engine_) {
   compile(std::move(wasm_bytes));
   startLimits();
   setupWasi();
@@ -360,7 +362,7 @@ void WasmHost::applyStoreLimits() {
                  limiterValue(options_.max_table_elements), -1, -1, -1);
 }
 
-void WasmHost::armLimits() {
+void WasmHost::armLimitsNow() {
   if (options_.fuel > 0) {
     auto fuel = store_.context().set_fuel(options_.fuel);
     if (!fuel) {
@@ -394,8 +396,7 @@ void WasmHost::initialize() {
 
 void WasmHost::reinstantiate() {
   narration() << "[Host Setup] Re-instantiating the module in a fresh store..." << std::endl;
-  functions_.clear();
-  typed_functions_.clear();
+  exports_.clear();
   memory_.reset();
   instance_.reset();
   is_initialized_ = false;
@@ -408,12 +409,42 @@ void WasmHost::reinstantiate() {
     kept_data = *store_data;
   }
   store_ = wasmtime::Store(engine_);
+  store_context_ = store_.context();
   if (kept_data) {
     store_.context().set_data(std::move(*kept_data));
   }
   applyStoreLimits();
   setStoreWasi();
   initialize();
+}
+
+namespace {
+
+wasm_valtype_vec_t valtypes(const std::vector<wasm_valkind_t> &kinds) {
+  wasm_valtype_vec_t vec;
+  wasm_valtype_vec_new_uninitialized(&vec, kinds.size());
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    vec.data[i] = wasm_valtype_new(kinds[i]);
+  }
+  return vec;
+}
+
+} // namespace
+
+void WasmHost::defineUnchecked(std::string_view module_name, std::string_view func_name,
+                               const detail::RawHostFunction &function, void *env) {
+  wasm_valtype_vec_t params = valtypes(function.params);
+  wasm_valtype_vec_t results = valtypes(function.results);
+  // Takes the two vectors; the linker copies the type.
+  wasm_functype_t *type = wasm_functype_new(&params, &results);
+  wasmtime_error_t *error = wasmtime_linker_define_func_unchecked(
+      linker_.capi(), module_name.data(), module_name.size(), func_name.data(), func_name.size(),
+      type, function.callback, env, nullptr);
+  wasm_functype_delete(type);
+  if (error != nullptr) {
+    throw std::runtime_error("Failed to define host function '" + std::string(func_name) +
+                             "': " + wasmtime::Error(error).message());
+  }
 }
 
 void WasmHost::instantiateModule() {
@@ -428,8 +459,7 @@ void WasmHost::instantiateModule() {
     throwTrapError(*this, "Module instantiation", instance_res.err());
   }
   instance_ = instance_res.ok();
-  functions_.clear();
-  typed_functions_.clear();
+  exports_.clear();
   narration() << "[Host Setup] Module instantiated successfully." << std::endl;
 }
 
@@ -438,7 +468,11 @@ std::shared_ptr<const InstancePre> WasmHost::prepareInstances() {
     throw std::logic_error("prepareInstances needs a compiled module");
   }
   narration() << "[Host Setup] Pre-instantiating module (InstancePre)..." << std::endl;
-  auto pre = std::make_shared<const InstancePre>(linker_, engine_, *module_, wasm_path_, ticker_);
+  // The linker's host functions point at the callables in host_functions_:
+  // the prepared module keeps them alive, as it keeps the epoch ticker.
+  auto pre = std::make_shared<const InstancePre>(
+      linker_, engine_, *module_, wasm_path_, ticker_,
+      std::make_shared<const std::vector<std::shared_ptr<void>>>(host_functions_));
   narration() << "[Host Setup] Imports resolved once for every instance." << std::endl;
   return pre;
 }
@@ -461,13 +495,40 @@ void WasmHost::getMemory() {
   }
 }
 
-wasmtime::Span<uint8_t> WasmHost::getMemorySpan() {
+wasmtime::Memory &WasmHost::requireMemory() {
   if (!is_initialized_ || !memory_.has_value()) {
     throw std::logic_error(is_initialized_
                                ? "module '" + wasm_path_ + "' exports no memory named 'memory'"
                                : std::string("Memory not available: host not initialized."));
   }
-  return memory_->data(store_.context());
+  return *memory_;
+}
+
+wasmtime::Span<uint8_t> WasmHost::getMemorySpan() { return requireMemory().data(store_.context()); }
+
+void WasmHost::writeBytes(int32_t offset, std::span<const uint8_t> bytes) {
+  auto memory_span = getMemorySpan();
+  checkMemoryRange(offset, bytes.size(), memory_span.size(), "write");
+  if (!bytes.empty()) {
+    std::memcpy(memory_span.data() + offset, bytes.data(), bytes.size());
+  }
+}
+
+void WasmHost::readBytes(int32_t offset, std::span<uint8_t> out) {
+  auto memory_span = getMemorySpan();
+  checkMemoryRange(offset, out.size(), memory_span.size(), "read");
+  if (!out.empty()) {
+    std::memcpy(out.data(), memory_span.data() + offset, out.size());
+  }
+}
+
+uint64_t WasmHost::growMemory(uint64_t delta_pages) {
+  auto previous = requireMemory().grow(store_.context(), delta_pages);
+  if (!previous) {
+    throw std::runtime_error("cannot grow memory by " + std::to_string(delta_pages) +
+                             " pages: " + previous.err().message());
+  }
+  return previous.ok();
 }
 
 void WasmHost::checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
@@ -482,12 +543,12 @@ void WasmHost::checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
   }
 }
 
-wasmtime::Result<wasmtime::Func> WasmHost::getFunction(std::string_view func_name) {
+wasmtime::Result<WasmHost::CachedExport *> WasmHost::findExport(std::string_view func_name) {
   if (!is_initialized_) {
     return wasmtime::Error("cannot call '" + std::string(func_name) + "': host not initialized");
   }
-  if (auto cached = functions_.find(func_name); cached != functions_.end()) {
-    return cached->second;
+  if (auto cached = exports_.find(func_name); cached != exports_.end()) {
+    return &cached->second;
   }
   auto item = instance_->get(store_.context(), func_name);
   if (!item) {
@@ -498,8 +559,21 @@ wasmtime::Result<wasmtime::Func> WasmHost::getFunction(std::string_view func_nam
   if (func == nullptr) {
     return wasmtime::Error("export '" + std::string(func_name) + "' is not a function");
   }
-  functions_.emplace(std::string(func_name), *func);
-  return *func;
+  return &exports_.emplace(std::string(func_name), CachedExport{*func, {}}).first->second;
+}
+
+wasmtime::Result<wasmtime::Func> WasmHost::getFunction(std::string_view func_name) {
+  auto found = findExport(func_name);
+  if (!found) {
+    return found.err();
+  }
+  return found.ok()->func;
+}
+
+wasmtime::Error WasmHost::signatureMismatch(std::string_view func_name, const wasmtime::Func &func,
+                                            wasmtime::FuncType wanted) {
+  return wasmtime::Error("export '" + std::string(func_name) + "' has type " + describeType(func) +
+                         ", not the " + describeType(std::move(wanted)) + " the host asked for");
 }
 
 int32_t WasmHost::getPluginDataOffset(std::string_view func_name) {

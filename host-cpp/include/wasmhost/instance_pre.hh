@@ -26,11 +26,15 @@ public:
   /// must find per-instance state through their store (`WasmHost::storeData`),
   /// not through captures.
   /// `name` names the module in error messages (its file). `ticker` is the
-  /// engine's epoch ticker when it enforces a time limit; the instances share it.
+  /// engine's epoch ticker when it enforces a time limit; the instances share
+  /// it. `host_functions` keeps alive what the linker's host functions point
+  /// at, for as long as instances can call them.
   InstancePre(wasmtime::Linker &linker, const wasmtime::Engine &engine,
               const wasmtime::Module &module, std::string name = "<module>",
-              std::shared_ptr<const detail::EpochTicker> ticker = nullptr)
-      : engine_(engine), module_(module), name_(std::move(name)), ticker_(std::move(ticker)) {
+              std::shared_ptr<const detail::EpochTicker> ticker = nullptr,
+              std::shared_ptr<const void> host_functions = nullptr)
+      : engine_(engine), module_(module), name_(std::move(name)), ticker_(std::move(ticker)),
+        host_functions_(std::move(host_functions)) {
     wasmtime_instance_pre_t *raw = nullptr;
     wasmtime_error_t *error = wasmtime_linker_instantiate_pre(linker.capi(), module_.capi(), &raw);
     if (error != nullptr) {
@@ -71,6 +75,7 @@ private:
   wasmtime::Module module_;
   std::string name_;
   std::shared_ptr<const detail::EpochTicker> ticker_;
+  std::shared_ptr<const void> host_functions_;
   std::unique_ptr<wasmtime_instance_pre_t, Deleter> pre_;
 };
 

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -64,6 +65,8 @@ struct WasmHostOptions {
   uint64_t max_module_bytes = uint64_t{256} << 20;
 };
 
+template <typename Results, typename Params> class TypedExport;
+
 class WasmHost {
 public:
   /// Reads and compiles `wasm_path` (binary `.wasm`, or text when the name
@@ -93,9 +96,10 @@ public:
   void linkWasiImports();
 
   /// Registers `fn` as the import `module_name::func_name`. Its wasm type is
-  /// deduced from the C++ signature by `Linker::func_wrap`. An exception
-  /// thrown by `fn` becomes a trap carrying its message. `fn` may take a
-  /// `wasmtime::Caller` first (see `storeData`). Refused with
+  /// deduced from the C++ signature, as by `Linker::func_wrap`. An exception
+  /// thrown by `fn` becomes a trap carrying its message. Signatures of plain
+  /// numbers are called through a direct C callback (`host_function.hh`).
+  /// `fn` may take a `wasmtime::Caller` first (see `storeData`). Refused with
   /// `std::logic_error` once the module is instantiated.
   template <typename F>
   void defineHostFunction(std::string_view module_name, std::string_view func_name, F &&fn) {
@@ -108,12 +112,20 @@ public:
     }
     narration() << "[Host Setup] Defining host function: " << module_name << "::" << func_name
                 << "..." << std::endl;
-    auto result = linker_.func_wrap(
-        module_name, func_name, detail::makeTrapSafe(std::string(func_name), std::forward<F>(fn)));
-    if (!result) {
-      throw std::runtime_error("Failed to define host function '" + std::string(func_name) +
-                               "': " + result.err().message());
+    using Callable = std::decay_t<F>;
+    using Target = detail::HostFunction<Callable>;
+    auto target = std::make_shared<Target>(Target{std::string(func_name), std::forward<F>(fn)});
+    if constexpr (detail::kDirectHostFunction<Callable>) {
+      defineUnchecked(module_name, func_name, detail::makeRawHostFunction<Callable>(),
+                      target.get());
+    } else {
+      auto result = linker_.func_wrap(module_name, func_name, detail::makeTrapSafe(target.get()));
+      if (!result) {
+        throw std::runtime_error("Failed to define host function '" + std::string(func_name) +
+                                 "': " + result.err().message());
+      }
     }
+    host_functions_.push_back(std::move(target));
   }
 
   /// Resolves the module's imports against the host functions and WASI once,
@@ -183,6 +195,19 @@ public:
     return result;
   }
 
+  /// Copies `bytes` to `offset` in linear memory, bounds checked like
+  /// `writeMemory`: the bulk form, one `memcpy`.
+  void writeBytes(int32_t offset, std::span<const uint8_t> bytes);
+
+  /// Copies `out.size()` bytes at `offset` out of linear memory into `out`,
+  /// bounds checked like `readMemory`.
+  void readBytes(int32_t offset, std::span<uint8_t> out);
+
+  /// Grows linear memory by `delta_pages` pages of 64 KiB and returns its
+  /// previous size in pages (spans taken before are invalidated). Throws
+  /// `std::runtime_error` when the memory cannot grow that much.
+  uint64_t growMemory(uint64_t delta_pages);
+
   /// Throws `std::out_of_range` unless `[offset, offset + size)` lies within
   /// a memory of `memory_size` bytes. Never overflows.
   static void checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
@@ -192,20 +217,20 @@ public:
 
   /// Calls export `func_name` with `params`, both given as `std::tuple`s of
   /// wasm value types. The error is an `Error` for a missing export or a
-  /// signature mismatch and a `Trap` when the call fails once started.
+  /// signature mismatch and a `Trap` when the call fails once started. The
+  /// export is looked up and type-checked once per name and signature; later
+  /// calls find the checked handle without allocating.
   template <typename Results, typename Params = std::tuple<>>
   wasmtime::TrapResult<Results> callFunction(std::string_view func_name,
                                              const Params &params = Params()) {
+    if (const auto *cached = findCachedTyped<Params, Results>(func_name)) {
+      return TypedExport<Results, Params>(*cached, *this).call(params);
+    }
     auto typed = getTypedFunction<Params, Results>(func_name);
     if (!typed) {
       return typed.err();
     }
-    armLimits();
-    auto result = typed.ok().call(store_.context(), params);
-    if (!result) {
-      return asTrap(result.err());
-    }
-    return result;
+    return TypedExport<Results, Params>(typed.ok(), *this).call(params);
   }
 
   /// Calls `func` (an export of this instance) with dynamically typed
@@ -239,30 +264,41 @@ public:
     return std::monostate();
   }
 
+  /// A handle on export `func_name` checked against `Params -> Results`, for
+  /// hot loops: its `call` skips the look-up by name that `callFunction`
+  /// does and reports errors the same way.
+  template <typename Results, typename Params = std::tuple<>>
+  wasmtime::Result<TypedExport<Results, Params>, wasmtime::TrapError>
+  getTypedExport(std::string_view func_name) {
+    auto typed = getTypedFunction<Params, Results>(func_name);
+    if (!typed) {
+      return typed.err();
+    }
+    return TypedExport<Results, Params>(typed.ok(), *this);
+  }
+
   /// Looks up export `func_name` as a typed function once; later calls with
   /// the same name and types reuse the checked handle.
   template <typename Params, typename Results>
   wasmtime::Result<wasmtime::TypedFunc<Params, Results>, wasmtime::TrapError>
   getTypedFunction(std::string_view func_name) {
     using Typed = wasmtime::TypedFunc<Params, Results>;
-    auto key = std::make_pair(std::string(func_name), std::type_index(typeid(Typed)));
-    if (auto cached = typed_functions_.find(key); cached != typed_functions_.end()) {
-      return std::any_cast<Typed>(cached->second);
+    if (const auto *cached = findCachedTyped<Params, Results>(func_name)) {
+      return *cached;
     }
-    auto func = getFunction(func_name);
-    if (!func) {
-      return wasmtime::TrapError(func.err());
+    auto found = findExport(func_name);
+    if (!found) {
+      return wasmtime::TrapError(found.err());
     }
-    auto typed = func.ok().template typed<Params, Results>(store_.context());
+    CachedExport &cached = *found.ok();
+    auto typed = cached.func.template typed<Params, Results>(store_.context());
     if (!typed) {
-      return wasmtime::TrapError(wasmtime::Error(
-          "export '" + std::string(func_name) + "' has type " + describeType(func.ok()) +
-          ", not the " +
-          describeType(wasmtime::FuncType::from_iters(wasmtime::WasmTypeList<Params>::types(),
-                                                      wasmtime::WasmTypeList<Results>::types())) +
-          " the host asked for"));
+      return wasmtime::TrapError(signatureMismatch(
+          func_name, cached.func,
+          wasmtime::FuncType::from_iters(wasmtime::WasmTypeList<Params>::types(),
+                                         wasmtime::WasmTypeList<Results>::types())));
     }
-    typed_functions_.emplace(std::move(key), typed.ok());
+    cached.typed.emplace_back(typeid(Typed), typed.ok());
     return typed.ok();
   }
 
@@ -288,12 +324,49 @@ public:
   /// engine's `Config` adds it here.
   static std::string engineConfigDescription(const WasmHostOptions &options);
   wasmtime::Store &store() { return store_; }
-  wasmtime::Store::Context context() { return store_.context(); }
+  wasmtime::Store::Context context() { return store_context_; }
   const wasmtime::Module &module() const { return module_.value(); }
   const std::string &wasmPath() const { return wasm_path_; }
   const WasmHostOptions &options() const { return options_; }
 
 private:
+  template <typename R, typename P> friend class TypedExport;
+
+  /// An export looked up once, with the typed handles checked against it.
+  struct CachedExport {
+    wasmtime::Func func;
+    /// One `wasmtime::TypedFunc` per signature asked for.
+    std::vector<std::pair<std::type_index, std::any>> typed;
+  };
+
+  /// The typed handle cached for `func_name` and these types, or null. The
+  /// fast path of every call by name: one map look-up, no allocation.
+  template <typename Params, typename Results>
+  const wasmtime::TypedFunc<Params, Results> *findCachedTyped(std::string_view func_name) const {
+    using Typed = wasmtime::TypedFunc<Params, Results>;
+    auto cached = exports_.find(func_name);
+    if (cached == exports_.end()) {
+      return nullptr;
+    }
+    for (const auto &[type, handle] : cached->second.typed) {
+      if (type == typeid(Typed)) {
+        return std::any_cast<Typed>(&handle);
+      }
+    }
+    return nullptr;
+  }
+
+  /// The cached entry of export `func_name`, looked up on first use. Valid
+  /// until the next instantiation (map nodes never move).
+  wasmtime::Result<CachedExport *> findExport(std::string_view func_name);
+  /// `wasmtime_linker_define_func_unchecked` with `function`'s types and
+  /// callback, `env` its data. Throws `std::runtime_error` when refused.
+  void defineUnchecked(std::string_view module_name, std::string_view func_name,
+                       const detail::RawHostFunction &function, void *env);
+  /// The exported memory; throws `std::logic_error` when there is none.
+  wasmtime::Memory &requireMemory();
+  wasmtime::Error signatureMismatch(std::string_view func_name, const wasmtime::Func &func,
+                                    wasmtime::FuncType wanted);
   std::ostream &narration();
   void compile(std::vector<uint8_t> wasm_bytes);
   void setStoreWasi();
@@ -301,24 +374,91 @@ private:
   void startLimits();
   void applyStoreLimits();
   /// Refills the fuel and sets the epoch deadline: before every entry into
-  /// the guest, so that each call gets the whole budget.
-  void armLimits();
+  /// the guest, so that each call gets the whole budget. Inline: without
+  /// limits it is one branch on the call path.
+  void armLimits() {
+    if (options_.fuel > 0 || options_.timeout_ms > 0) {
+      armLimitsNow();
+    }
+  }
+  void armLimitsNow();
 
   std::string wasm_path_;
   WasmHostOptions options_;
+  /// The callables of `defineHostFunction`, which the linker's and store's
+  /// host functions point at: declared first, destroyed after both.
+  std::vector<std::shared_ptr<void>> host_functions_;
   wasmtime::Engine engine_;
   std::shared_ptr<const detail::EpochTicker> ticker_; ///< shared with prepared instances
   wasmtime::Store store_;
+  /// `store_.context()`, taken once: each `context()` is a call into the
+  /// C API.
+  wasmtime::Store::Context store_context_;
   wasmtime::Linker linker_;
   std::optional<wasmtime::Module> module_;
   std::shared_ptr<const InstancePre> instance_pre_;
   ModuleLoadReport module_load_report_;
   std::optional<wasmtime::Instance> instance_;
   std::optional<wasmtime::Memory> memory_;
-  std::map<std::string, wasmtime::Func, std::less<>> functions_;
-  std::map<std::pair<std::string, std::type_index>, std::any> typed_functions_;
+  /// A strict order on names that is cheap for short ones: by length, then
+  /// eight bytes at a time as integers, then byte by byte (not alphabetical,
+  /// and need not be). No `memcmp` call: `<` on strings makes two per
+  /// look-up. Transparent: a `string_view` is found without building a
+  /// `std::string`.
+  struct ShortlexLess {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const {
+      if (a.size() != b.size()) {
+        return a.size() < b.size();
+      }
+      size_t i = 0;
+      for (; i + 8 <= a.size(); i += 8) {
+        uint64_t x = 0;
+        uint64_t y = 0;
+        std::memcpy(&x, a.data() + i, 8);
+        std::memcpy(&y, b.data() + i, 8);
+        if (x != y) {
+          return x < y;
+        }
+      }
+      for (; i < a.size(); ++i) {
+        if (a[i] != b[i]) {
+          return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+        }
+      }
+      return false;
+    }
+  };
+  std::map<std::string, CachedExport, ShortlexLess> exports_;
   bool wasi_configured_ = false;
   bool is_initialized_ = false;
+};
+
+/// A guest export checked once against `Params -> Results` (both
+/// `std::tuple`s of wasm value types), bound to its `WasmHost`'s store. A call
+/// is one `wasmtime_func_call_unchecked`; errors are reported as by
+/// `WasmHost::callFunction`. Valid as long as the `WasmHost` that made it.
+template <typename Results, typename Params> class TypedExport {
+public:
+  wasmtime::TrapResult<Results> call(const Params &params = Params()) const {
+    host_->armLimits();
+    auto result = func_.call(host_->store_context_, params);
+    if (!result) {
+      return WasmHost::asTrap(result.err());
+    }
+    return result;
+  }
+
+  /// The underlying Wasmtime handle.
+  const wasmtime::TypedFunc<Params, Results> &typedFunc() const { return func_; }
+
+private:
+  friend class WasmHost;
+  TypedExport(wasmtime::TypedFunc<Params, Results> func, WasmHost &host)
+      : func_(func), host_(&host) {}
+
+  wasmtime::TypedFunc<Params, Results> func_;
+  WasmHost *host_; ///< its store and limits; the handle is valid until reinstantiate()
 };
 
 } // namespace wasmhost
