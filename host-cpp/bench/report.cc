@@ -379,7 +379,11 @@ std::vector<Summary> readFigures(const std::string &path, std::string &mode) {
   text << file.rdbuf();
   std::vector<Summary> figures;
   std::string by = "?";
-  for (const auto &[key, record] : parseFlatJson(text.str())) {
+  for (const auto &entry : parseFlatJson(text.str())) {
+    // Not a structured binding: clang 14 (the sanitizer and fuzz build)
+    // cannot capture those in a lambda.
+    const auto &key = entry.first;
+    const auto &record = entry.second;
     auto number = [&record](std::string_view field) -> std::optional<double> {
       auto found = record.find(field);
       if (found == record.end() || !std::holds_alternative<double>(found->second)) {
