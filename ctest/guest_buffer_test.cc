@@ -1,6 +1,7 @@
 // Unit tests of GuestBuffer and guest strings against the real guest and a
 // guest that hands the host bad data.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -56,6 +57,19 @@ TEST_F(GuestBufferTest, AllocatesAlignedMemoryAndChecksEveryAccess) {
   EXPECT_EQ(buffer.view().size(), 24u);
   EXPECT_THROW(GuestBuffer::allocate(host, 8, 0), std::invalid_argument);
   EXPECT_THROW(GuestBuffer::allocate(host, 8, 12), std::invalid_argument);
+}
+
+TEST_F(GuestBufferTest, ABufferOfAReplacedInstanceIsNeitherUsedNorFreedInTheNewOne) {
+  std::optional<GuestBuffer> old_block(GuestBuffer::allocate(host, 16, 8));
+  host.reinstantiate();
+  EXPECT_THROW(old_block->view(), std::logic_error);
+  auto current = GuestBuffer::allocate(host, 16, 8);
+  // The new allocator may well hand out the same offset; destroying the old
+  // buffer must not give that block back behind `current`'s back.
+  old_block.reset();
+  auto next = GuestBuffer::allocate(host, 16, 8);
+  EXPECT_NE(next.offset(), current.offset());
+  EXPECT_TRUE(contains(debugState(), "\"buffers_outstanding\":2"));
 }
 
 TEST_F(GuestBufferTest, PointAddWorksOnGuestAllocatedMemory) {

@@ -550,6 +550,31 @@ TEST(Reinstantiate, KeepsTheLimits) {
   EXPECT_EQ(std::get<0>(refused.ok()), -1);
 }
 
+TEST(Reinstantiate, HandlesOfTheOldInstanceAreRefusedNotFatal) {
+  HostileGuest guest(quietOptions());
+  auto handle =
+      guest.host.getTypedExport<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>("just_add");
+  ASSERT_TRUE(handle);
+  auto typed = handle.ok();
+  auto func = guest.host.getFunction("just_add");
+  ASSERT_TRUE(func);
+  const wasmtime::Func old_func = func.ok();
+  ASSERT_TRUE(typed.call(std::make_tuple(uint64_t{1}, uint64_t{2})));
+
+  guest.host.reinstantiate();
+  // Wasmtime would abort the process on a function of another store.
+  auto stale = typed.call(std::make_tuple(uint64_t{1}, uint64_t{2}));
+  ASSERT_FALSE(stale);
+  EXPECT_FALSE(isTrap(stale.err_ref()));
+  EXPECT_NE(stale.err().message().find("stale handle"), std::string::npos);
+  auto dynamic =
+      guest.host.callDynamic(old_func, {wasmtime::Val(int64_t{1}), wasmtime::Val(int64_t{2})});
+  ASSERT_FALSE(dynamic);
+  EXPECT_NE(dynamic.err().message().find("belongs to another store"), std::string::npos);
+  // Fresh handles work.
+  EXPECT_EQ(justAdd(guest.host, 2, 3), 5u);
+}
+
 TEST(GuestOffsets, AStraddlingOffsetIsRefusedAndNothingIsWritten) {
   WasmHost host(modulePath("offset_straddling.wat"), quietOptions());
   host.initialize();

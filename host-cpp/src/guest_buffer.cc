@@ -65,8 +65,8 @@ GuestBuffer GuestBuffer::adopt(WasmHost &host, GuestSlice slice, uint32_t align)
 }
 
 GuestBuffer::GuestBuffer(GuestBuffer &&other) noexcept
-    : host_(std::exchange(other.host_, nullptr)), offset_(other.offset_), size_(other.size_),
-      align_(other.align_) {}
+    : host_(std::exchange(other.host_, nullptr)), generation_(other.generation_),
+      offset_(other.offset_), size_(other.size_), align_(other.align_) {}
 
 GuestBuffer &GuestBuffer::operator=(GuestBuffer &&other) noexcept {
   if (this != &other) {
@@ -75,6 +75,7 @@ GuestBuffer &GuestBuffer::operator=(GuestBuffer &&other) noexcept {
     } catch (...) { // NOLINT(bugprone-empty-catch): a move cannot report it
     }
     host_ = std::exchange(other.host_, nullptr);
+    generation_ = other.generation_;
     offset_ = other.offset_;
     size_ = other.size_;
     align_ = other.align_;
@@ -94,11 +95,19 @@ uint32_t GuestBuffer::offsetOf(uint32_t at, size_t size) const {
   return offset_ + at;
 }
 
-std::span<uint8_t> GuestBuffer::view() {
+WasmHost &GuestBuffer::currentHost() const {
   if (host_ == nullptr) {
     throw std::logic_error("the guest buffer no longer owns a block");
   }
-  auto memory = host_->getMemorySpan();
+  if (host_->instanceGeneration() != generation_) {
+    throw std::logic_error("the guest buffer belongs to an instance that was replaced "
+                           "(reinstantiate)");
+  }
+  return *host_;
+}
+
+std::span<uint8_t> GuestBuffer::view() {
+  auto memory = currentHost().getMemorySpan();
   WasmHost::checkMemoryRange(offset_, size_, memory.size(), "guest buffer");
   return {memory.data() + offset_, size_};
 }
@@ -131,8 +140,8 @@ std::string GuestBuffer::text() {
 
 void GuestBuffer::free() {
   WasmHost *host = std::exchange(host_, nullptr);
-  if (host == nullptr) {
-    return;
+  if (host == nullptr || host->instanceGeneration() != generation_) {
+    return; // nothing owned, or the instance that owned it is gone
   }
   callOrThrow<std::tuple<>, std::tuple<uint32_t, uint32_t, uint32_t>>(
       *host, kFreeExport, std::make_tuple(offset_, size_, align_));

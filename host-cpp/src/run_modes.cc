@@ -105,7 +105,8 @@ int exitStatusOf(const ScenarioSummary &summary) {
 int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors) {
   try {
     auto [packed] = callOrThrow<std::tuple<uint64_t>>(host, cli::kDebugStateExport);
-    out << "[Host Main] Guest state: " << takeGuestString(host, packed) << std::endl;
+    const std::string state = takeGuestString(host, packed); // before printing anything
+    out << "[Host Main] Guest state: " << state << std::endl;
     return cli::kOk;
   } catch (const GuestLinkError &missing) {
     errors << "host: error: --dump-state: " << missing.what()
@@ -117,6 +118,9 @@ int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors) {
   } catch (const GuestDataError &refused) {
     errors << "host: error: --dump-state: " << refused.what() << std::endl;
     return cli::kCheckFailed;
+  } catch (const std::exception &unavailable) { // e.g. a module without memory
+    errors << "host: error: --dump-state: " << oneLine(unavailable.what()) << std::endl;
+    return cli::kSetupError;
   }
 }
 

@@ -117,6 +117,15 @@ void scenarioPoint(ScenarioContext &context) {
 
 // Pattern four: the host reads and writes the guest's internal state.
 void scenarioPluginState(ScenarioContext &context) {
+  // The article's getPluginDataOffset answers -1 for a missing export: check
+  // the export first, so that a module without it is a link error, not a
+  // failed check.
+  auto exported = context.host.getTypedFunction<std::tuple<>, std::tuple<int32_t>>(
+      "get_plugin_shared_value_ptr");
+  if (!exported) {
+    throw ScenarioStop{Outcome::LinkError,
+                       "'get_plugin_shared_value_ptr': " + exported.err().message()};
+  }
   context.narration << "[Host Main] Calling Wasm 'get_plugin_shared_value_ptr'..." << std::endl;
   const int32_t plugin_value_offset =
       context.host.getPluginDataOffset("get_plugin_shared_value_ptr");

@@ -24,8 +24,9 @@ protected:
 };
 
 std::ostream &nullStream() {
-  static NullBuffer buffer;
-  static std::ostream stream(&buffer);
+  // One per thread: hosts of many instances run on several threads.
+  thread_local NullBuffer buffer;
+  thread_local std::ostream stream(&buffer);
   return stream;
 }
 
@@ -373,7 +374,10 @@ void WasmHost::armLimitsNow() {
     // Ticks follow wall-clock milliseconds: N + 1 ticks from now is N ms at
     // least and N ms plus one tick at most, counting the ticks the ticker
     // owes (it may run late under load, never early).
-    store_.context().set_epoch_deadline(options_.timeout_ms + 1 + ticker_->pendingTicks());
+    // Saturated far below 2^64: Wasmtime adds the current epoch, wrapping.
+    constexpr uint64_t kLongestDeadline = uint64_t{1} << 62;
+    store_.context().set_epoch_deadline(std::min(options_.timeout_ms, kLongestDeadline) + 1 +
+                                        ticker_->pendingTicks());
   }
 }
 
@@ -452,13 +456,40 @@ void WasmHost::instantiateModule() {
     throw std::logic_error("instantiateModule needs a compiled module");
   }
   narration() << "[Host Setup] Instantiating module..." << std::endl;
+  // Imports are resolved (and type-checked) first: what fails there is a link
+  // error. What fails after that happens while the module starts: its start
+  // function trapped, exited through WASI, or a host function it called
+  // failed; only a store limit refusing the initial memory or table is setup.
+  std::optional<InstancePre> resolved;
+  if (!instance_pre_) {
+    try {
+      resolved.emplace(linker_, engine_, *module_, wasm_path_);
+    } catch (const std::runtime_error &error) { // worded as a link error of instantiate
+      std::string message = error.what();
+      const std::string prefix = "Module pre-instantiation failed: '" + wasm_path_ + "': ";
+      if (message.rfind(prefix, 0) == 0) {
+        message.erase(0, prefix.size());
+      }
+      throw std::runtime_error("Module instantiation failed: " + message);
+    }
+  }
+  const InstancePre &pre = instance_pre_ ? *instance_pre_ : *resolved;
   armLimits(); // a start function runs within instantiate
-  auto instance_res = instance_pre_ ? instance_pre_->instantiate(store_.context())
-                                    : linker_.instantiate(store_.context(), *module_);
+  auto instance_res = pre.instantiate(store_.context());
   if (!instance_res) {
-    throwTrapError(*this, "Module instantiation", instance_res.err());
+    const auto &error = instance_res.err_ref();
+    const std::string message = error.message();
+    const bool refused_by_limits = std::holds_alternative<wasmtime::Error>(error.data) &&
+                                   message.find("exceeds") != std::string::npos &&
+                                   message.find("limits") != std::string::npos;
+    if (refused_by_limits) {
+      throw std::runtime_error("Module instantiation failed: " + message);
+    }
+    throwTrapError(*this, "Module instantiation", asTrap(instance_res.err()));
   }
   instance_ = instance_res.ok();
+  ++instance_generation_;
+  store_id_ = wasmtime::Func::wrap(store_.context(), [] {}).capi().store_id;
   exports_.clear();
   narration() << "[Host Setup] Module instantiated successfully." << std::endl;
 }
@@ -594,6 +625,10 @@ int32_t WasmHost::getPluginDataOffset(std::string_view func_name) {
 
 wasmtime::TrapResult<std::vector<wasmtime::Val>>
 WasmHost::callDynamic(const wasmtime::Func &func, const std::vector<wasmtime::Val> &args) {
+  if (func.capi().store_id != store_id_) {
+    return wasmtime::TrapError(wasmtime::Error(
+        "the function belongs to another store (an earlier instance, or none); get it again"));
+  }
   armLimits();
   auto result = func.call(store_.context(), args);
   if (!result) {

@@ -130,10 +130,15 @@ public:
 
 private:
   GuestBuffer(WasmHost &host, uint32_t offset, uint32_t size, uint32_t align)
-      : host_(&host), offset_(offset), size_(size), align_(align) {}
+      : host_(&host), generation_(host.instanceGeneration()), offset_(offset), size_(size),
+        align_(align) {}
+  /// The host, unless the block belongs to an instance it has replaced
+  /// (`reinstantiate()`): then `std::logic_error`.
+  WasmHost &currentHost() const;
   std::span<uint8_t> range(uint32_t at, size_t size, std::string_view access);
 
   WasmHost *host_ = nullptr; ///< null once freed, released or moved from
+  uint64_t generation_ = 0;  ///< the host's instance the block was allocated in
   uint32_t offset_ = 0;
   uint32_t size_ = 0;
   uint32_t align_ = 1;

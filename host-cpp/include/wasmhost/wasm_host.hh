@@ -165,6 +165,10 @@ public:
   void reinstantiate();
 
   [[nodiscard]] bool isInitialized() const { return is_initialized_; }
+  /// Counts instantiations: handles and guest buffers remember the one they
+  /// were made in, and refuse to reach into a later instance (whose store
+  /// and allocator do not know them) after `reinstantiate()`.
+  [[nodiscard]] uint64_t instanceGeneration() const { return instance_generation_; }
   [[nodiscard]] bool hasMemory() const { return memory_.has_value(); }
 
   // --- Linear memory. -------------------------------------------------------
@@ -432,15 +436,25 @@ private:
   std::map<std::string, CachedExport, ShortlexLess> exports_;
   bool wasi_configured_ = false;
   bool is_initialized_ = false;
+  uint64_t instance_generation_ = 0;
+  /// The id Wasmtime gives the current store, to refuse a `Func` of an
+  /// earlier store in `callDynamic` (Wasmtime would abort the process).
+  uint64_t store_id_ = 0;
 };
 
 /// A guest export checked once against `Params -> Results` (both
 /// `std::tuple`s of wasm value types), bound to its `WasmHost`'s store. A call
 /// is one `wasmtime_func_call_unchecked`; errors are reported as by
-/// `WasmHost::callFunction`. Valid as long as the `WasmHost` that made it.
+/// `WasmHost::callFunction`. Valid until the `WasmHost` that made it is
+/// destroyed or re-instantiated; after `reinstantiate()` a call returns an
+/// `Error` instead of reaching into the new store.
 template <typename Results, typename Params> class TypedExport {
 public:
   wasmtime::TrapResult<Results> call(const Params &params = Params()) const {
+    if (generation_ != host_->instance_generation_) {
+      return wasmtime::TrapError(wasmtime::Error(
+          "stale handle: the module was re-instantiated since it was made; get a new one"));
+    }
     host_->armLimits();
     auto result = func_.call(host_->store_context_, params);
     if (!result) {
@@ -455,10 +469,11 @@ public:
 private:
   friend class WasmHost;
   TypedExport(wasmtime::TypedFunc<Params, Results> func, WasmHost &host)
-      : func_(func), host_(&host) {}
+      : func_(func), host_(&host), generation_(host.instance_generation_) {}
 
   wasmtime::TypedFunc<Params, Results> func_;
-  WasmHost *host_; ///< its store and limits; the handle is valid until reinstantiate()
+  WasmHost *host_;      ///< its store and limits
+  uint64_t generation_; ///< the instance it belongs to
 };
 
 } // namespace wasmhost
