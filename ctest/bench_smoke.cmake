@@ -5,11 +5,8 @@
 # not checked.
 # Usage: cmake -DHOST_BENCH=... -DHOST_BENCH_RS=... -DGUEST_WASM=... -DWORK_DIR=...
 #              -P bench_smoke.cmake
-foreach(var HOST_BENCH HOST_BENCH_RS GUEST_WASM WORK_DIR)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "bench_smoke.cmake needs -D${var}=...")
-  endif()
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/require_definitions.cmake")
+require_definitions(HOST_BENCH HOST_BENCH_RS GUEST_WASM WORK_DIR)
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")

@@ -3,11 +3,8 @@
 # truncated, made for other wasm bytes) are rebuilt, never run. The unit tests
 # (module_cache_test.cc) cover every kind of bad file byte by byte.
 # Usage: cmake -DHOST=... -DGUEST_WASM=... -DOTHER_MODULE=... -DWORK_DIR=... -P cache_test.cmake
-foreach(var HOST GUEST_WASM OTHER_MODULE WORK_DIR)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "cache_test.cmake needs -D${var}=...")
-  endif()
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/require_definitions.cmake")
+require_definitions(HOST GUEST_WASM OTHER_MODULE WORK_DIR)
 
 set(cache "${WORK_DIR}/modules")
 file(REMOVE_RECURSE "${WORK_DIR}")

@@ -7,11 +7,8 @@
 #              -P provider_test.cmake
 # CXX_COMPILER and SANITIZE repeat the outer build's compiler and
 # WASMHOST_SANITIZE, so that a sanitizer build checks sanitized hosts here too.
-foreach(var PROVIDER SOURCE_DIR WORK_DIR WASMTIME_PREFIX WASMTIME_VERSION)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "provider_test.cmake needs -D${var}=...")
-  endif()
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/require_definitions.cmake")
+require_definitions(PROVIDER SOURCE_DIR WORK_DIR WASMTIME_PREFIX WASMTIME_VERSION)
 
 function(run_step description)
   message(STATUS "${description}")

@@ -3,11 +3,8 @@
 # check runs as user nobody (setpriv, from util-linux), on copies of host
 # and the module in a fresh folder under /tmp that nobody can reach.
 # Usage: cmake -DHOST=<host> -DMODULE=<a valid module> -DWORK_DIR=<dir> -P unreadable_test.cmake
-foreach(var HOST MODULE WORK_DIR)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "unreadable_test.cmake needs -D${var}=...")
-  endif()
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/require_definitions.cmake")
+require_definitions(HOST MODULE WORK_DIR)
 
 execute_process(COMMAND id -u OUTPUT_VARIABLE uid OUTPUT_STRIP_TRAILING_WHITESPACE)
 set(run_as "")

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "wasmhost/instance_pre.hh"
 #include "wasmhost/module_cache.hh"
 
 #include "benches.hh"
@@ -72,10 +73,6 @@ Figure instantiate(wasmtime::Engine &engine, const wasmtime::Module &module, con
   });
 }
 
-struct InstancePreDeleter {
-  void operator()(wasmtime_instance_pre_t *pre) const { wasmtime_instance_pre_delete(pre); }
-};
-
 /// An engine with the pooling allocator, sized for this benchmark (the
 /// defaults reserve address space for 1000 instances).
 wasmtime::Engine pooledEngine() {
@@ -88,28 +85,23 @@ wasmtime::Engine pooledEngine() {
   return wasmtime::Engine(std::move(config));
 }
 
-/// `InstancePre::instantiate` (the C API has no C++ wrapper for it) in a
-/// fresh store of an engine with the pooling allocator.
+/// `InstancePre::instantiate` (`wasmhost/instance_pre.hh`, a thin wrapper of
+/// `wasmtime_instance_pre_instantiate`) in a fresh store of an engine with
+/// the pooling allocator.
 Figure instantiatePre(std::vector<uint8_t> &wasm, const Sizes &sizes) {
   auto engine = pooledEngine();
   auto module = unwrap("compiling", wasmtime::Module::compile(engine, wasm));
   auto linker = rawLinker(engine, module);
-  wasmtime_instance_pre_t *raw_pre = nullptr;
-  check("wasmtime_linker_instantiate_pre",
-        wasmtime_linker_instantiate_pre(linker.capi(), module.capi(), &raw_pre), nullptr);
-  std::unique_ptr<wasmtime_instance_pre_t, InstancePreDeleter> pre(raw_pre);
+  const InstancePre pre(linker, engine, module, "guest.wasm");
   return measure("start.instantiate_pre_pooling_us", "us", sizes.reps, [&] {
     double total = 0;
     for (int i = 0; i < sizes.instantiations; ++i) {
       wasmtime::Store store(engine);
       setQuietWasi(store);
-      wasmtime_instance_t instance;
-      wasm_trap_t *trap = nullptr;
       const auto start = Clock::now();
-      wasmtime_error_t *error =
-          wasmtime_instance_pre_instantiate(pre.get(), store.context().capi(), &instance, &trap);
+      auto instance = pre.instantiate(store.context());
       total += microsecondsSince(start);
-      check("wasmtime_instance_pre_instantiate", error, trap);
+      unwrap("instantiating", std::move(instance));
     }
     return total / sizes.instantiations;
   });

@@ -85,12 +85,7 @@ int main(int argc, char **argv) {
     }
     HostState state;
     state.narration = narration;
-    WasmHostOptions host_options;
-    host_options.narration = narration;
-    host_options.guest_stdout = !options.quiet;
-    host_options.module_cache_dir = options.cache_dir;
-    applyLimits(options, host_options);
-    WasmHost host(options.module_path, host_options);
+    WasmHost host(options.module_path, hostOptionsFor(options, narration));
     defineArticleHostFunctions(host, state);
     host.initialize();
     std::ostream discard(nullptr);

@@ -41,11 +41,10 @@ void runInstance(int index, const std::shared_ptr<const InstancePre> &pre,
   try {
     HostState state;
     state.narration = narration;
-    WasmHostOptions host_options;
-    host_options.narration = narration;
+    // The guest's stdout joins this instance's output, printed whole later.
+    WasmHostOptions host_options = hostOptionsFor(options, narration);
     host_options.guest_stdout = false;
     host_options.guest_stdout_stream = narration;
-    applyLimits(options, host_options);
     WasmHost host(pre, host_options);
     host.setStoreData(&state);
     host.initialize();
@@ -86,10 +85,15 @@ void runInstance(int index, const std::shared_ptr<const InstancePre> &pre,
 
 } // namespace
 
-void applyLimits(const cli::Options &options, WasmHostOptions &host_options) {
+WasmHostOptions hostOptionsFor(const cli::Options &options, std::ostream *narration) {
+  WasmHostOptions host_options;
+  host_options.narration = narration;
+  host_options.guest_stdout = !options.quiet;
+  host_options.module_cache_dir = options.cache_dir;
   host_options.timeout_ms = options.timeout_ms;
   host_options.fuel = options.fuel;
   host_options.max_memory_bytes = options.max_memory_bytes;
+  return host_options;
 }
 
 int exitStatusOf(const ScenarioSummary &summary) {
@@ -130,11 +134,8 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
   std::ostream *narration = options.quiet ? nullptr : &out;
 
   // One engine, one compiled module, one linker resolved once.
-  WasmHostOptions shared_options;
-  shared_options.narration = narration;
-  shared_options.guest_stdout = false;
-  shared_options.module_cache_dir = options.cache_dir;
-  applyLimits(options, shared_options);
+  WasmHostOptions shared_options = hostOptionsFor(options, narration);
+  shared_options.guest_stdout = false; // it never runs the guest
   WasmHost shared(options.module_path, shared_options);
   definePerStoreArticleHostFunctions(shared);
   const auto pre = shared.prepareInstances();

@@ -14,9 +14,10 @@
 
 namespace wasmhost {
 
-/// Copies the guest limits of the command line (`--timeout-ms`, `--fuel`,
-/// `--max-memory`) into `host_options`.
-void applyLimits(const cli::Options &options, WasmHostOptions &host_options);
+/// The `WasmHostOptions` the command line asks for: `narration`, the guest's
+/// stdout unless `--quiet`, `--cache` and the limits (`--timeout-ms`,
+/// `--fuel`, `--max-memory`).
+WasmHostOptions hostOptionsFor(const cli::Options &options, std::ostream *narration);
 
 /// The exit status of a scenario run (`cli::ExitStatus`).
 int exitStatusOf(const ScenarioSummary &summary);
