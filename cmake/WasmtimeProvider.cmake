@@ -23,9 +23,12 @@ set(WASMHOST_CACHE_DIR "${_wasmhost_default_cache}" CACHE PATH
   "Per-user cache for Wasmtime builds and downloads, shared by every build folder and clone")
 
 # --- source ------------------------------------------------------------------
+# gc: wasmtime.hh needs it. component-model: wasmtime/component/*.hh; the
+# 48.0.8 C API does not compile it without async. debug-builtins: gdb/lldb
+# breakpoints in JIT code. profiling: jitdump and the guest profiler.
 set(WASMTIME_FEATURES
-  "cranelift;wasi;wat;gc;gc-drc;parallel-compilation;pooling-allocator;addr2line;demangle"
-  CACHE STRING "Cargo features of wasmtime-c-api-impl for the source provider (gc is required by wasmtime.hh)")
+  "cranelift;wasi;wat;gc;gc-drc;parallel-compilation;pooling-allocator;addr2line;demangle;async;component-model;debug-builtins;profiling"
+  CACHE STRING "Cargo features of wasmtime-c-api-impl for the source provider")
 
 function(_wasmtime_from_source out_prefix)
   find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin")
@@ -41,6 +44,9 @@ function(_wasmtime_from_source out_prefix)
   string(SHA256 feature_key "${feature_csv}")
   string(SUBSTRING "${feature_key}" 0 12 feature_key)
   set(prefix "${WASMHOST_CACHE_DIR}/wasmtime-${WASMTIME_VERSION}-${feature_key}")
+  # One cargo target folder for every feature set: a change of features
+  # recompiles only the crates it touches (cargo locks the folder itself).
+  set(target_dir "${WASMHOST_CACHE_DIR}/wasmtime-${WASMTIME_VERSION}-target")
 
   # What was built is recorded in a stamp: the features and the artifact
   # crate's files. A matching stamp means the cache is complete and current.
@@ -75,7 +81,7 @@ function(_wasmtime_from_source out_prefix)
     get_filename_component(cmake_bin_dir "${CMAKE_COMMAND}" DIRECTORY)
     execute_process(
       COMMAND "${CMAKE_COMMAND}" -E env
-        "CARGO_TARGET_DIR=${prefix}/target"
+        "CARGO_TARGET_DIR=${target_dir}"
         "PATH=${cmake_bin_dir}:$ENV{PATH}"
         "${CARGO_EXECUTABLE}" build --release --locked
           --manifest-path "${crate_dir}/Cargo.toml"
@@ -98,13 +104,15 @@ function(_wasmtime_from_source out_prefix)
     endif()
     file(COPY "${CMAKE_MATCH_1}/include/" DESTINATION "${prefix}/include")
     file(MAKE_DIRECTORY "${prefix}/lib")
-    file(COPY_FILE "${prefix}/target/release/libwasmtime_c_api_artifact.a"
+    file(COPY_FILE "${target_dir}/release/libwasmtime_c_api_artifact.a"
       "${prefix}/lib/libwasmtime.a.tmp")
     file(RENAME "${prefix}/lib/libwasmtime.a.tmp" "${prefix}/lib/libwasmtime.a")
     file(WRITE "${stamp}" "${stamp_content}")
     message(STATUS "Wasmtime ${WASMTIME_VERSION}: C API built and cached in ${prefix}")
   endif()
   set(${out_prefix} "${prefix}" PARENT_SCOPE)
+  set(WASMTIME_CARGO_TARGET_DIR "${target_dir}" CACHE INTERNAL
+    "cargo target folder of the source provider's Wasmtime build")
 endfunction()
 
 # --- release -----------------------------------------------------------------
