@@ -13,7 +13,7 @@ using wasmtime::FuncType;
 using wasmtime::ValType;
 
 TEST(CallArguments, ParsesEachTypeBySignature) {
-  auto values = wasmhost::parseCallArguments(
+  auto values = wasmhost::app::parseCallArguments(
       "f", FuncType({ValType::i32(), ValType::i64(), ValType::f32(), ValType::f64()}, {}),
       {"-5", "9000000000", "1.5", "-2.25"});
   ASSERT_EQ(values.size(), 4u);
@@ -24,7 +24,7 @@ TEST(CallArguments, ParsesEachTypeBySignature) {
 }
 
 TEST(CallArguments, AcceptsUnsignedSpellingsAsBitPatterns) {
-  auto values = wasmhost::parseCallArguments("f", FuncType({ValType::i32(), ValType::i64()}, {}),
+  auto values = wasmhost::app::parseCallArguments("f", FuncType({ValType::i32(), ValType::i64()}, {}),
                                              {"4294967295", "18446744073709551615"});
   EXPECT_EQ(values[0].i32(), -1);
   EXPECT_EQ(values[1].i64(), -1);
@@ -32,17 +32,17 @@ TEST(CallArguments, AcceptsUnsignedSpellingsAsBitPatterns) {
 
 TEST(CallArguments, RejectsOutOfRangeAndTrailingGarbage) {
   FuncType i32({ValType::i32()}, {});
-  EXPECT_THROW(wasmhost::parseCallArguments("f", i32, {"4294967296"}), std::invalid_argument);
-  EXPECT_THROW(wasmhost::parseCallArguments("f", i32, {"12abc"}), std::invalid_argument);
-  EXPECT_THROW(wasmhost::parseCallArguments("f", i32, {""}), std::invalid_argument);
-  EXPECT_THROW(wasmhost::parseCallArguments("f", i32, {}), std::invalid_argument);
+  EXPECT_THROW(wasmhost::app::parseCallArguments("f", i32, {"4294967296"}), std::invalid_argument);
+  EXPECT_THROW(wasmhost::app::parseCallArguments("f", i32, {"12abc"}), std::invalid_argument);
+  EXPECT_THROW(wasmhost::app::parseCallArguments("f", i32, {""}), std::invalid_argument);
+  EXPECT_THROW(wasmhost::app::parseCallArguments("f", i32, {}), std::invalid_argument);
 }
 
 TEST(CallResults, FormatsSpaceSeparated) {
   std::vector<wasmtime::Val> results{wasmtime::Val(int32_t{-1}), wasmtime::Val(int64_t{42}),
                                      wasmtime::Val(2.5)};
-  EXPECT_EQ(wasmhost::formatCallResults(results), "-1 42 2.5");
-  EXPECT_EQ(wasmhost::formatCallResults({}), "");
+  EXPECT_EQ(wasmhost::app::formatCallResults(results), "-1 42 2.5");
+  EXPECT_EQ(wasmhost::app::formatCallResults({}), "");
 }
 
 } // namespace

@@ -10,7 +10,7 @@
 
 #include "guest_fixture.hh"
 #include "wasmhost/guest_buffer.hh"
-#include "wasmhost/point.hh"
+#include "point.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace {
@@ -19,7 +19,7 @@ using wasmhost::GuestBuffer;
 using wasmhost::GuestDataError;
 using wasmhost::GuestLinkError;
 using wasmhost::GuestSlice;
-using wasmhost::Point;
+using wasmhost::app::Point;
 using wasmhost::WasmHost;
 
 struct GuestBufferTest : GuestFixture {

@@ -9,11 +9,11 @@
 
 /// The article's guest, with the env imports and quiet WASI stdout.
 struct GuestFixture : ::testing::Test {
-  wasmhost::HostState state;
+  wasmhost::app::HostState state;
   wasmhost::WasmHost host{WASMHOST_GUEST_WASM, wasmhost::WasmHostOptions{nullptr, false}};
 
   void SetUp() override {
-    wasmhost::defineArticleHostFunctions(host, state);
+    wasmhost::app::defineArticleHostFunctions(host, state);
     host.initialize();
   }
 };

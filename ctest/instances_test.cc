@@ -16,13 +16,13 @@
 
 namespace {
 
-using wasmhost::HostState;
+using wasmhost::app::HostState;
 using wasmhost::InstancePre;
 using wasmhost::WasmHost;
 
 std::shared_ptr<const InstancePre> prepareGuest() {
   WasmHost shared(WASMHOST_GUEST_WASM, wasmhost::WasmHostOptions{nullptr, false});
-  wasmhost::definePerStoreArticleHostFunctions(shared);
+  wasmhost::app::definePerStoreArticleHostFunctions(shared);
   return shared.prepareInstances(); // keeps the engine and module alive
 }
 

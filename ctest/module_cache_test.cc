@@ -103,17 +103,17 @@ struct ModuleCacheTest : ::testing::Test {
 TEST_F(ModuleCacheTest, MissStoresThenHitDeserializesAndRuns) {
   const wasmhost::WasmHostOptions options{nullptr, false, dir.string()};
   {
-    wasmhost::HostState state;
+    wasmhost::app::HostState state;
     WasmHost host(WASMHOST_GUEST_WASM, options);
     EXPECT_EQ(host.moduleLoadReport().source, Source::CacheMiss);
     EXPECT_EQ(host.moduleLoadReport().reason, "no cache file");
     EXPECT_TRUE(fs::exists(host.moduleLoadReport().cache_file));
   }
-  wasmhost::HostState state;
+  wasmhost::app::HostState state;
   WasmHost host(WASMHOST_GUEST_WASM, options);
   EXPECT_EQ(host.moduleLoadReport().source, Source::CacheHit);
   EXPECT_TRUE(host.moduleLoadReport().reason.empty());
-  wasmhost::defineArticleHostFunctions(host, state);
+  wasmhost::app::defineArticleHostFunctions(host, state);
   host.initialize();
   auto sum = host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
       "just_add", std::make_tuple(uint64_t{15}, uint64_t{27}));

@@ -14,14 +14,14 @@
 
 #include "article_host.hh"
 #include "guest_fixture.hh"
-#include "wasmhost/point.hh"
+#include "point.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace {
 
 using wasmhost::GuestTrap;
-using wasmhost::HostState;
-using wasmhost::Point;
+using wasmhost::app::HostState;
+using wasmhost::app::Point;
 using wasmhost::WasmHost;
 
 std::string modulePath(const std::string &name) {
@@ -363,7 +363,7 @@ struct HostileGuest {
   WasmHost host;
 
   explicit HostileGuest(wasmhost::WasmHostOptions options) : host(kHostile, options) {
-    wasmhost::defineArticleHostFunctions(host, state);
+    wasmhost::app::defineArticleHostFunctions(host, state);
     host.initialize();
   }
 };
@@ -604,7 +604,7 @@ TEST(GuestOffsets, AnOffsetOutsideMemoryIsRefused) {
 TEST(ModuleBytes, CompilesFromMemory) {
   WasmHost host(readBytes(kGuest), "in-memory guest", quietOptions());
   HostState state;
-  wasmhost::defineArticleHostFunctions(host, state);
+  wasmhost::app::defineArticleHostFunctions(host, state);
   host.initialize();
   EXPECT_EQ(justAdd(host, 15, 27), 42u);
 }

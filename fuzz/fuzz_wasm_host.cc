@@ -23,14 +23,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   options.max_table_elements = 100'000;
   try {
     wasmhost::WasmHost host(std::vector<uint8_t>(data, data + size), "fuzz-input.wasm", options);
-    wasmhost::HostState state;
-    wasmhost::defineArticleHostFunctions(host, state);
+    wasmhost::app::HostState state;
+    wasmhost::app::defineArticleHostFunctions(host, state);
     host.initialize();
     std::ostream discard(nullptr);
-    wasmhost::ScenarioContext context{host, state, discard, std::nullopt, 0};
-    for (const auto &name : wasmhost::scenarioNames()) {
-      auto result = wasmhost::runScenario(name, context);
-      if (result.outcome == wasmhost::Outcome::Trapped) {
+    wasmhost::app::ScenarioContext context{host, state, discard, std::nullopt, 0};
+    for (const auto &name : wasmhost::app::scenarioNames()) {
+      auto result = wasmhost::app::runScenario(name, context);
+      if (result.outcome == wasmhost::app::Outcome::Trapped) {
         host.reinstantiate(); // as --keep-going does
         context.plugin_value_offset.reset();
       }

@@ -1,16 +1,16 @@
 /**
- * \file wasmhost/point.hh
+ * \file point.hh
  * The struct the article passes through linear memory.
  */
-#ifndef WASMHOST_POINT_HH
-#define WASMHOST_POINT_HH
+#ifndef WASMHOST_APP_POINT_HH
+#define WASMHOST_APP_POINT_HH
 
 #include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <type_traits>
 
-namespace wasmhost {
+namespace wasmhost::app {
 
 #pragma pack(push, 1)
 /// Mirrors the guest's `#[repr(C)] struct Point { x: i32, y: i32 }`.
@@ -32,6 +32,6 @@ inline std::ostream &operator<<(std::ostream &out, const Point &point) {
   return out << "{ x: " << point.x << ", y: " << point.y << " }";
 }
 
-} // namespace wasmhost
+} // namespace wasmhost::app
 
-#endif // WASMHOST_POINT_HH
+#endif // WASMHOST_APP_POINT_HH

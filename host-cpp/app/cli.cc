@@ -9,7 +9,7 @@
 
 #include "scenarios.hh"
 
-namespace wasmhost::cli {
+namespace wasmhost::app::cli {
 namespace {
 
 std::string joinedScenarioNames() {
@@ -247,4 +247,4 @@ std::string versionText() {
   return std::string("host (wasmhost) " WASMHOST_VERSION ", Wasmtime ") + WASMTIME_VERSION + "\n";
 }
 
-} // namespace wasmhost::cli
+} // namespace wasmhost::app::cli

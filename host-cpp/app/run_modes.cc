@@ -10,7 +10,7 @@
 #include "article_host.hh"
 #include "wasmhost/guest_buffer.hh"
 
-namespace wasmhost {
+namespace wasmhost::app {
 namespace {
 
 constexpr int32_t kFirstTriggerArg = 7;
@@ -191,4 +191,4 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
   return status;
 }
 
-} // namespace wasmhost
+} // namespace wasmhost::app

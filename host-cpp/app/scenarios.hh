@@ -2,8 +2,8 @@
  * \file scenarios.hh
  * The article's five interaction patterns as named, self-checking scenarios.
  */
-#ifndef WASMHOST_SCENARIOS_HH
-#define WASMHOST_SCENARIOS_HH
+#ifndef WASMHOST_APP_SCENARIOS_HH
+#define WASMHOST_APP_SCENARIOS_HH
 
 #include <optional>
 #include <ostream>
@@ -14,7 +14,7 @@
 #include "article_host.hh"
 #include "wasmhost/wasm_host.hh"
 
-namespace wasmhost {
+namespace wasmhost::app {
 
 enum class Outcome {
   Passed,
@@ -71,6 +71,6 @@ ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioC
 /// Folds a multi-line message (a trap with its backtrace) into one line.
 std::string oneLine(const std::string &message);
 
-} // namespace wasmhost
+} // namespace wasmhost::app
 
-#endif // WASMHOST_SCENARIOS_HH
+#endif // WASMHOST_APP_SCENARIOS_HH

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace wasmhost {
+namespace wasmhost::app {
 namespace {
 
 void record(std::vector<int32_t> &values, int32_t value, const char *what) {
@@ -70,4 +70,4 @@ void definePerStoreArticleHostFunctions(WasmHost &host) {
   });
 }
 
-} // namespace wasmhost
+} // namespace wasmhost::app

@@ -13,6 +13,7 @@
 namespace {
 
 using namespace wasmhost;
+using namespace wasmhost::app;
 
 int reportError(const std::string &message, int status) {
   std::cout.flush();

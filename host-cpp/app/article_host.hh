@@ -3,8 +3,8 @@
  * The host side of the article's example: the host state and the three
  * functions the guest imports from module `env`.
  */
-#ifndef WASMHOST_ARTICLE_HOST_HH
-#define WASMHOST_ARTICLE_HOST_HH
+#ifndef WASMHOST_APP_ARTICLE_HOST_HH
+#define WASMHOST_APP_ARTICLE_HOST_HH
 
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +13,7 @@
 
 #include "wasmhost/wasm_host.hh"
 
-namespace wasmhost {
+namespace wasmhost::app {
 
 /// State the guest reads and changes through its `env` imports. Each
 /// `WasmHost` gets its own, so instances never share it.
@@ -46,6 +46,6 @@ void defineArticleHostFunctions(WasmHost &host, HostState &state);
 /// `WasmHost::setStoreData`, so instances never share it.
 void definePerStoreArticleHostFunctions(WasmHost &host);
 
-} // namespace wasmhost
+} // namespace wasmhost::app
 
-#endif // WASMHOST_ARTICLE_HOST_HH
+#endif // WASMHOST_APP_ARTICLE_HOST_HH

@@ -2,8 +2,8 @@
  * \file cli.hh
  * The `host` command line: options, usage text and exit statuses.
  */
-#ifndef WASMHOST_CLI_HH
-#define WASMHOST_CLI_HH
+#ifndef WASMHOST_APP_CLI_HH
+#define WASMHOST_APP_CLI_HH
 
 #include <cstdint>
 #include <optional>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace wasmhost::cli {
+namespace wasmhost::app::cli {
 
 /// Exit statuses of `host`, the same for every mode.
 enum ExitStatus : int {
@@ -70,6 +70,6 @@ std::optional<uint64_t> parseSize(const std::string &text);
 std::string usageText();
 std::string versionText();
 
-} // namespace wasmhost::cli
+} // namespace wasmhost::app::cli
 
-#endif // WASMHOST_CLI_HH
+#endif // WASMHOST_APP_CLI_HH

@@ -3,8 +3,8 @@
  * What `host` does beyond the single-instance scenario run: the guest's debug
  * view (`--dump-state`) and many instances of one module (`--instances`).
  */
-#ifndef WASMHOST_RUN_MODES_HH
-#define WASMHOST_RUN_MODES_HH
+#ifndef WASMHOST_APP_RUN_MODES_HH
+#define WASMHOST_APP_RUN_MODES_HH
 
 #include <ostream>
 
@@ -12,7 +12,7 @@
 #include "scenarios.hh"
 #include "wasmhost/wasm_host.hh"
 
-namespace wasmhost {
+namespace wasmhost::app {
 
 /// The `WasmHostOptions` the command line asks for: `narration`, the guest's
 /// stdout unless `--quiet`, `--cache` and the limits (`--timeout-ms`,
@@ -40,6 +40,6 @@ int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors);
 /// `host-calls` run: no state leaks between instances. Returns the exit status.
 int runInstances(const cli::Options &options, std::ostream &out, std::ostream &errors);
 
-} // namespace wasmhost
+} // namespace wasmhost::app
 
-#endif // WASMHOST_RUN_MODES_HH
+#endif // WASMHOST_APP_RUN_MODES_HH

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <system_error>
 
-namespace wasmhost {
+namespace wasmhost::app {
 namespace {
 
 /// Parses a whole decimal integer that fits `Signed` or its unsigned
@@ -115,4 +115,4 @@ std::string formatCallResults(const std::vector<wasmtime::Val> &results) {
   return out.str();
 }
 
-} // namespace wasmhost
+} // namespace wasmhost::app
