@@ -16,11 +16,11 @@
 
 namespace {
 
-using wasmhost::app::HostState;
-using wasmhost::InstancePre;
+using wasmhost::Plugin;
 using wasmhost::WasmHost;
+using wasmhost::app::HostState;
 
-std::shared_ptr<const InstancePre> prepareGuest() {
+std::shared_ptr<const Plugin> prepareGuest() {
   WasmHost shared(WASMHOST_GUEST_WASM, wasmhost::WasmHostOptions{nullptr, false});
   wasmhost::app::definePerStoreArticleHostFunctions(shared);
   return shared.prepareInstances(); // keeps the engine and module alive
@@ -31,7 +31,7 @@ struct Instance {
   HostState state;
   WasmHost host;
 
-  explicit Instance(std::shared_ptr<const InstancePre> pre)
+  explicit Instance(std::shared_ptr<const Plugin> pre)
       : host(std::move(pre), wasmhost::WasmHostOptions{nullptr, false}) {
     host.setStoreData(&state);
     host.initialize();
@@ -118,7 +118,8 @@ TEST(InstancesTest, AnUnresolvedImportFailsWhenPreparing) {
   try {
     shared.prepareInstances();
     FAIL() << "a module with an undefined import was prepared";
-  } catch (const std::runtime_error &error) {
+  } catch (const wasmhost::Error &error) {
+    EXPECT_EQ(error.kind(), wasmhost::ErrorKind::Link);
     const std::string message = error.what();
     EXPECT_NE(message.find("env::host_log_value"), std::string::npos) << message;
     EXPECT_NE(message.find("calls_host.wat"), std::string::npos) << message;
@@ -128,7 +129,7 @@ TEST(InstancesTest, AnUnresolvedImportFailsWhenPreparing) {
 TEST(InstancesTest, PreparedInstancesShareTheTimeLimit) {
   wasmhost::WasmHostOptions options{nullptr, false};
   options.timeout_ms = 50;
-  std::shared_ptr<const InstancePre> pre;
+  std::shared_ptr<const Plugin> pre;
   {
     WasmHost shared(std::string(WASMHOST_TEST_MODULES) + "/spin.wat", options);
     pre = shared.prepareInstances();

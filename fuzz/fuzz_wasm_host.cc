@@ -35,9 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         context.plugin_value_offset.reset();
       }
     }
-  } catch (const std::runtime_error &) {
+  } catch (const wasmhost::Error &) {
     // Orderly refusals: compile and link errors, traps in a start function
-    // or _initialize (GuestTrap). Anything else propagates: a finding.
+    // or _initialize. Anything else propagates: a finding.
   }
   return 0;
 }

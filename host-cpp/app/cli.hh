@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "wasmhost/errors.hh"
+
 namespace wasmhost::app::cli {
 
 /// Exit statuses of `host`, the same for every mode.
@@ -20,6 +22,27 @@ enum ExitStatus : int {
   kSetupError = 2,  ///< usage, file, compile or link error
   kGuestTrap = 3,   ///< the guest trapped
 };
+
+/// The exit status for a library error of kind `kind`: the one place where
+/// the library's error model meets the command line's contract. Traps and
+/// exits are 3, data the guest handed over and the host refused is 1 (a failed
+/// check), everything that keeps the guest from starting is 2.
+constexpr ExitStatus exitStatusFor(ErrorKind kind) {
+  switch (kind) {
+  case ErrorKind::Trap:
+  case ErrorKind::Exit:
+    return kGuestTrap;
+  case ErrorKind::GuestData:
+    return kCheckFailed;
+  case ErrorKind::Io:
+  case ErrorKind::Compile:
+  case ErrorKind::Link:
+  case ErrorKind::Signature:
+  case ErrorKind::Limit:
+    return kSetupError;
+  }
+  return kSetupError;
+}
 
 struct Options {
   std::string module_path;

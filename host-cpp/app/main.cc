@@ -98,8 +98,8 @@ int main(int argc, char **argv) {
     }
     std::cout.flush();
     return worseStatus(status, dumpGuestState(host, std::cout, std::cerr));
-  } catch (const GuestTrap &trap) {
-    return reportError(trap.what(), cli::kGuestTrap);
+  } catch (const Error &error) {
+    return reportError(error.what(), cli::exitStatusFor(error.kind()));
   } catch (const std::exception &error) {
     return reportError(error.what(), cli::kSetupError);
   }

@@ -77,8 +77,7 @@ void scenarioPluginState(ScenarioContext &context) {
   // The article's getPluginDataOffset answers -1 for a missing export: check
   // the export first, so that a module without it is a link error, not a
   // failed check.
-  auto exported = context.host.getTypedFunction<std::tuple<>, std::tuple<int32_t>>(
-      "get_plugin_shared_value_ptr");
+  auto exported = context.host.getTypedExport<std::tuple<int32_t>>("get_plugin_shared_value_ptr");
   if (!exported) {
     throw ScenarioStop{Outcome::LinkError,
                        "'get_plugin_shared_value_ptr': " + exported.err().message()};

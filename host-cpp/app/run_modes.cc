@@ -33,8 +33,8 @@ void printPrefixed(std::ostream &out, const std::string &text, const std::string
   out.flush();
 }
 
-void runInstance(int index, const std::shared_ptr<const InstancePre> &pre,
-                 const cli::Options &options, InstanceRun &run) {
+void runInstance(int index, const std::shared_ptr<const Plugin> &pre, const cli::Options &options,
+                 InstanceRun &run) {
   std::ostream discard(nullptr);
   std::ostream *narration = options.quiet ? nullptr : &run.out;
   const int32_t trigger_arg = kFirstTriggerArg + index;
@@ -71,9 +71,9 @@ void runInstance(int index, const std::shared_ptr<const InstancePre> &pre,
     if (options.dump_state) {
       run.status = worseStatus(run.status, dumpGuestState(host, run.out, run.errors));
     }
-  } catch (const GuestTrap &trap) {
-    run.errors << "host: error: " << oneLine(trap.what()) << std::endl;
-    run.status = worseStatus(run.status, cli::kGuestTrap);
+  } catch (const Error &error) {
+    run.errors << "host: error: " << oneLine(error.what()) << std::endl;
+    run.status = worseStatus(run.status, cli::exitStatusFor(error.kind()));
   } catch (const std::exception &error) {
     run.errors << "host: error: " << oneLine(error.what()) << std::endl;
     run.status = worseStatus(run.status, cli::kSetupError);
@@ -112,16 +112,13 @@ int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors) {
     const std::string state = takeGuestString(host, packed); // before printing anything
     out << "[Host Main] Guest state: " << state << std::endl;
     return cli::kOk;
-  } catch (const GuestLinkError &missing) {
-    errors << "host: error: --dump-state: " << missing.what()
-           << " (a guest built without the cargo feature debug-json)" << std::endl;
-    return cli::kSetupError;
-  } catch (const GuestTrap &trap) {
-    errors << "host: error: --dump-state: " << oneLine(trap.what()) << std::endl;
-    return cli::kGuestTrap;
-  } catch (const GuestDataError &refused) {
-    errors << "host: error: --dump-state: " << refused.what() << std::endl;
-    return cli::kCheckFailed;
+  } catch (const Error &error) {
+    errors << "host: error: --dump-state: " << oneLine(error.what());
+    if (error.kind() == ErrorKind::Link) {
+      errors << " (a guest built without the cargo feature debug-json)";
+    }
+    errors << std::endl;
+    return cli::exitStatusFor(error.kind());
   } catch (const std::exception &unavailable) { // e.g. a module without memory
     errors << "host: error: --dump-state: " << oneLine(unavailable.what()) << std::endl;
     return cli::kSetupError;

@@ -8,12 +8,25 @@
 #include <tuple>
 #include <utility>
 
+#include "cli.hh"
 #include "scenario_steps.hh"
 
 namespace wasmhost::app {
 namespace {
 
 using ScenarioFunction = void (*)(ScenarioContext &);
+
+/// How a library error ends a scenario: as the command line reports it.
+Outcome outcomeOf(ErrorKind kind) {
+  switch (cli::exitStatusFor(kind)) {
+  case cli::kGuestTrap:
+    return Outcome::Trapped;
+  case cli::kCheckFailed:
+    return Outcome::Failed;
+  default:
+    return Outcome::LinkError;
+  }
+}
 
 const std::vector<std::pair<std::string, ScenarioFunction>> &scenarioTable() {
   static const std::vector<std::pair<std::string, ScenarioFunction>> table = {
@@ -56,15 +69,11 @@ ScenarioResult runScenario(std::string_view name, ScenarioContext &context) {
   } catch (const ScenarioStop &stop) {
     result.outcome = stop.outcome;
     result.detail = stop.detail;
-  } catch (const GuestTrap &trap) {
-    result.outcome = Outcome::Trapped;
-    result.detail = trap.what();
-  } catch (const GuestLinkError &missing) {
-    result.outcome = Outcome::LinkError;
-    result.detail = missing.what();
-  } catch (const GuestDataError &refused) {
-    result.outcome = Outcome::Failed;
-    result.detail = std::string("host refused the guest's data: ") + refused.what();
+  } catch (const Error &error) {
+    result.outcome = outcomeOf(error.kind());
+    result.detail = error.kind() == ErrorKind::GuestData
+                        ? std::string("host refused the guest's data: ") + error.what()
+                        : std::string(error.what());
   } catch (const std::out_of_range &refused) {
     result.outcome = Outcome::Failed;
     result.detail = std::string("host refused the access: ") + refused.what();
@@ -121,9 +130,9 @@ bool freshInstance(ScenarioContext &context, std::ostream &errors, bool &trapped
     context.narration << "[Host Main] Carrying on with a fresh instance (--keep-going)."
                       << std::endl;
     return true;
-  } catch (const GuestTrap &trap) {
-    trapped = true;
-    errors << "host: error: re-instantiation: " << oneLine(trap.what()) << std::endl;
+  } catch (const Error &error) {
+    trapped = trapped || error.guestFailed();
+    errors << "host: error: re-instantiation: " << oneLine(error.what()) << std::endl;
   } catch (const std::exception &error) {
     errors << "host: error: re-instantiation: " << oneLine(error.what()) << std::endl;
   }

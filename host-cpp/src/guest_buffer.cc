@@ -10,18 +10,19 @@ std::string describeBlock(uint32_t offset, uint64_t size) {
   return "block at offset " + std::to_string(offset) + " of " + std::to_string(size) + " bytes";
 }
 
-/// Throws `GuestDataError` unless `[offset, offset + size)` lies in memory.
-void checkInMemory(WasmHost &host, uint32_t offset, uint64_t size, std::string_view what) {
+/// Throws `Error` (`GuestData`) unless `[offset, offset + size)` lies in memory.
+void checkInMemory(PluginInstance &host, uint32_t offset, uint64_t size, std::string_view what) {
   const size_t memory_size = host.getMemorySpan().size();
   if (size > memory_size || offset > memory_size - size) {
-    throw GuestDataError(std::string(what) + ": " + describeBlock(offset, size) +
-                         " is outside linear memory (" + std::to_string(memory_size) + " bytes)");
+    throw Error(ErrorKind::GuestData, std::string(what) + ": " + describeBlock(offset, size) +
+                                          " is outside linear memory (" +
+                                          std::to_string(memory_size) + " bytes)");
   }
 }
 
 } // namespace
 
-GuestBuffer GuestBuffer::allocate(WasmHost &host, uint32_t size, uint32_t align) {
+GuestBuffer GuestBuffer::allocate(PluginInstance &host, uint32_t size, uint32_t align) {
   if (align == 0 || (align & (align - 1)) != 0) {
     throw std::invalid_argument("guest buffer alignment " + std::to_string(align) +
                                 " is not a power of two");
@@ -29,12 +30,12 @@ GuestBuffer GuestBuffer::allocate(WasmHost &host, uint32_t size, uint32_t align)
   auto [offset] = callOrThrow<std::tuple<uint32_t>, std::tuple<uint32_t, uint32_t>>(
       host, kAllocExport, std::make_tuple(size, align));
   if (offset == 0) {
-    throw GuestDataError("'guest_alloc' returned null for " + std::to_string(size) +
-                         " bytes aligned to " + std::to_string(align));
+    throw Error(ErrorKind::GuestData, "'guest_alloc' returned null for " + std::to_string(size) +
+                                          " bytes aligned to " + std::to_string(align));
   }
   if (offset % align != 0) {
-    throw GuestDataError("'guest_alloc' returned offset " + std::to_string(offset) +
-                         ", not aligned to " + std::to_string(align));
+    throw Error(ErrorKind::GuestData, "'guest_alloc' returned offset " + std::to_string(offset) +
+                                          ", not aligned to " + std::to_string(align));
   }
   // Owned from here on: a block outside memory is refused, yet given back.
   GuestBuffer buffer(host, offset, size, align);
@@ -42,7 +43,8 @@ GuestBuffer GuestBuffer::allocate(WasmHost &host, uint32_t size, uint32_t align)
   return buffer;
 }
 
-GuestBuffer GuestBuffer::copyOf(WasmHost &host, std::span<const uint8_t> bytes, uint32_t align) {
+GuestBuffer GuestBuffer::copyOf(PluginInstance &host, std::span<const uint8_t> bytes,
+                                uint32_t align) {
   if (bytes.size() > UINT32_MAX) {
     throw std::length_error("a guest buffer holds at most 4 GiB");
   }
@@ -51,21 +53,21 @@ GuestBuffer GuestBuffer::copyOf(WasmHost &host, std::span<const uint8_t> bytes, 
   return buffer;
 }
 
-GuestBuffer GuestBuffer::copyOf(WasmHost &host, std::string_view text) {
+GuestBuffer GuestBuffer::copyOf(PluginInstance &host, std::string_view text) {
   return copyOf(host, std::span(reinterpret_cast<const uint8_t *>(text.data()), text.size()));
 }
 
-GuestBuffer GuestBuffer::adopt(WasmHost &host, GuestSlice slice, uint32_t align) {
+GuestBuffer GuestBuffer::adopt(PluginInstance &host, GuestSlice slice, uint32_t align) {
   if (slice.offset == 0) {
-    throw GuestDataError("the guest returned no block (null offset, length " +
-                         std::to_string(slice.length) + ")");
+    throw Error(ErrorKind::GuestData, "the guest returned no block (null offset, length " +
+                                          std::to_string(slice.length) + ")");
   }
   checkInMemory(host, slice.offset, slice.length, "the guest returned a");
   return GuestBuffer(host, slice.offset, slice.length, align);
 }
 
 GuestBuffer::GuestBuffer(GuestBuffer &&other) noexcept
-    : host_(std::exchange(other.host_, nullptr)), generation_(other.generation_),
+    : instance_(std::exchange(other.instance_, nullptr)), generation_(other.generation_),
       offset_(other.offset_), size_(other.size_), align_(other.align_) {}
 
 GuestBuffer &GuestBuffer::operator=(GuestBuffer &&other) noexcept {
@@ -74,7 +76,7 @@ GuestBuffer &GuestBuffer::operator=(GuestBuffer &&other) noexcept {
       free();
     } catch (...) { // NOLINT(bugprone-empty-catch): a move cannot report it
     }
-    host_ = std::exchange(other.host_, nullptr);
+    instance_ = std::exchange(other.instance_, nullptr);
     generation_ = other.generation_;
     offset_ = other.offset_;
     size_ = other.size_;
@@ -91,31 +93,31 @@ GuestBuffer::~GuestBuffer() {
 }
 
 uint32_t GuestBuffer::offsetOf(uint32_t at, size_t size) const {
-  WasmHost::checkMemoryRange(at, size, size_, "guest buffer");
+  PluginInstance::checkMemoryRange(at, size, size_, "guest buffer");
   return offset_ + at;
 }
 
-WasmHost &GuestBuffer::currentHost() const {
-  if (host_ == nullptr) {
+PluginInstance &GuestBuffer::currentInstance() const {
+  if (instance_ == nullptr) {
     throw std::logic_error("the guest buffer no longer owns a block");
   }
-  if (host_->instanceGeneration() != generation_) {
+  if (instance_->instanceGeneration() != generation_) {
     throw std::logic_error("the guest buffer belongs to an instance that was replaced "
                            "(reinstantiate)");
   }
-  return *host_;
+  return *instance_;
 }
 
 std::span<uint8_t> GuestBuffer::view() {
-  auto memory = currentHost().getMemorySpan();
-  WasmHost::checkMemoryRange(offset_, size_, memory.size(), "guest buffer");
+  auto memory = currentInstance().getMemorySpan();
+  PluginInstance::checkMemoryRange(offset_, size_, memory.size(), "guest buffer");
   return {memory.data() + offset_, size_};
 }
 
 std::span<uint8_t> GuestBuffer::range(uint32_t at, size_t size, std::string_view access) {
   auto block = view();
-  WasmHost::checkMemoryRange(at, size, block.size(),
-                             std::string("guest buffer ") + std::string(access));
+  PluginInstance::checkMemoryRange(at, size, block.size(),
+                                   std::string("guest buffer ") + std::string(access));
   return block.subspan(at, size);
 }
 
@@ -133,13 +135,14 @@ std::string GuestBuffer::text() {
   auto block = view();
   std::string copy(block.begin(), block.end());
   if (!isValidUtf8(copy)) {
-    throw GuestDataError("the guest's " + describeBlock(offset_, size_) + " is not valid UTF-8");
+    throw Error(ErrorKind::GuestData,
+                "the guest's " + describeBlock(offset_, size_) + " is not valid UTF-8");
   }
   return copy;
 }
 
 void GuestBuffer::free() {
-  WasmHost *host = std::exchange(host_, nullptr);
+  PluginInstance *host = std::exchange(instance_, nullptr);
   if (host == nullptr || host->instanceGeneration() != generation_) {
     return; // nothing owned, or the instance that owned it is gone
   }
@@ -148,7 +151,7 @@ void GuestBuffer::free() {
 }
 
 uint32_t GuestBuffer::release() {
-  host_ = nullptr;
+  instance_ = nullptr;
   return offset_;
 }
 
@@ -196,7 +199,7 @@ bool isValidUtf8(std::string_view bytes) {
   return true;
 }
 
-std::string takeGuestString(WasmHost &host, uint64_t packed) {
+std::string takeGuestString(PluginInstance &host, uint64_t packed) {
   auto buffer = GuestBuffer::adopt(host, GuestSlice::unpack(packed));
   std::string text = buffer.text();
   buffer.free();

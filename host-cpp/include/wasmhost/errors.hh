@@ -1,37 +1,68 @@
 /**
  * \file wasmhost/errors.hh
- * Exception types `WasmHost` throws, one per exit status of the `host` CLI.
+ * The library's one error model. A runtime failure is a `wasmhost::Error`
+ * with a kind saying what went wrong; misuse of the API stays
+ * `std::logic_error`, and a host-side memory access outside the guest's
+ * memory `std::out_of_range`, as the article throws them.
  */
 #ifndef WASMHOST_ERRORS_HH
 #define WASMHOST_ERRORS_HH
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+
+#include <wasmtime.hh>
 
 namespace wasmhost {
 
-/// The guest trapped: a wasm trap, an interrupted or out-of-fuel call, a trap
-/// in a start function or `_initialize`, or a host function that failed.
-/// Setup failures (file, compile, link) are plain `std::runtime_error`s, as
-/// in the article.
-class GuestTrap : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
+/// What kind of runtime failure an `Error` is.
+enum class ErrorKind {
+  Io,        ///< the module file cannot be read (missing, a directory, too large)
+  Compile,   ///< the bytes are not a valid module (or not valid WAT)
+  Link,      ///< an import the host does not define, or an export it needs is missing
+  Signature, ///< an export or import has another type than the host's
+  Trap,      ///< the guest trapped: a wasm trap, the time limit, fuel, a failing host function
+  Exit,      ///< the guest exited through WASI `proc_exit`
+  Limit,     ///< a store limit refused what the module asked for (its initial memory, a growth)
+  GuestData, ///< the guest handed the host data it refuses (a block outside memory, bad UTF-8)
 };
 
-/// An export the host needs is missing or has another type (exit status 2 of
-/// the `host` CLI, like a link error).
-class GuestLinkError : public std::runtime_error {
+/// The kind's name in one word: "io", "compile", "link", "signature", "trap",
+/// "exit", "limit", "guest-data".
+std::string_view kindName(ErrorKind kind);
+
+/// A runtime failure of the library, with its kind. Thread-safety: a value
+/// type; copies may be used anywhere.
+class Error : public std::runtime_error {
 public:
-  using std::runtime_error::runtime_error;
+  Error(ErrorKind kind, const std::string &message) : std::runtime_error(message), kind_(kind) {}
+  [[nodiscard]] ErrorKind kind() const { return kind_; }
+  /// Whether the guest stopped while running (a trap or an exit) rather than
+  /// the host refusing to start it.
+  [[nodiscard]] bool guestFailed() const {
+    return kind_ == ErrorKind::Trap || kind_ == ErrorKind::Exit;
+  }
+
+private:
+  ErrorKind kind_;
 };
 
-/// The guest handed the host data it refuses: a returned block outside linear
-/// memory, a null block, a string that is not UTF-8.
-class GuestDataError : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
+namespace detail {
+/// How a WASI exit is worded once it is reported as a `Trap`
+/// (`PluginInstance::asTrap`); `classify` recognizes it.
+inline constexpr std::string_view kExitMessage = "the guest exited with status ";
+} // namespace detail
+
+/// The kind of a failure Wasmtime reported. Decided from Wasmtime's typed
+/// accessors where the C API has them (a `Trap` is `Trap`, `Error::i32_exit`
+/// is `Exit`); a plain `wasmtime::Error` carries only a message, so its kind
+/// is read from Wasmtime 48's wording (the store limiter's "exceeds ...
+/// limits" is `Limit`, "unknown import" / "incompatible import type" is
+/// `Link`); anything else is `fallback`.
+ErrorKind classify(const wasmtime::TrapError &error, ErrorKind fallback);
+/// `classify` for a `wasmtime::Error` alone.
+ErrorKind classify(const wasmtime::Error &error, ErrorKind fallback);
 
 } // namespace wasmhost
 

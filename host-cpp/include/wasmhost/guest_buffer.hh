@@ -10,8 +10,8 @@
  * and returns byte strings as one `i64` packing `(offset << 32) | length`,
  * which the host frees with `guest_free(offset, length, 1)`.
  *
- * A `GuestBuffer` must not outlive its `WasmHost`, and, like the host, is
- * used from one thread at a time.
+ * A `GuestBuffer` must not outlive its instance. Thread-safety: that of its
+ * instance (one thread at a time).
  */
 #ifndef WASMHOST_GUEST_BUFFER_HH
 #define WASMHOST_GUEST_BUFFER_HH
@@ -26,24 +26,32 @@
 #include <vector>
 
 #include "wasmhost/errors.hh"
+#include "wasmhost/plugin_instance.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace wasmhost {
 
-/// Calls export `name` and returns its results; throws `GuestTrap` when it
-/// traps and `GuestLinkError` when it is missing or has another type.
+/// Calls export `name` and returns its results; throws `Error`: `Trap` or
+/// `Exit` when it fails while running, `Link` when it is missing,
+/// `Signature` when it has another type.
 template <typename Results, typename Params = std::tuple<>>
-Results callOrThrow(WasmHost &host, std::string_view name, const Params &params = Params()) {
-  auto result = host.callFunction<Results, Params>(name, params);
+Results callOrThrow(PluginInstance &instance, std::string_view name,
+                    const Params &params = Params()) {
+  auto result = instance.callFunction<Results, Params>(name, params);
   if (!result) {
-    if (std::holds_alternative<wasmtime::Trap>(result.err_ref().data)) {
+    const ErrorKind kind = PluginInstance::callErrorKind(result.err_ref());
+    if (kind == ErrorKind::Trap || kind == ErrorKind::Exit) {
       std::string message("'");
       message.append(name).append("' trapped: ").append(result.err().message());
-      throw GuestTrap(message);
+      throw Error(kind, message);
     }
-    throw GuestLinkError(result.err().message());
+    throw Error(kind, result.err().message());
   }
   return result.ok();
+}
+template <typename Results, typename Params = std::tuple<>>
+Results callOrThrow(WasmHost &host, std::string_view name, const Params &params = Params()) {
+  return callOrThrow<Results, Params>(host.instance(), name, params);
 }
 
 /// An `(offset, length)` block a guest returned packed in one `i64`.
@@ -65,20 +73,33 @@ public:
   static constexpr std::string_view kFreeExport = "guest_free";
 
   /// `size` bytes aligned to `align` from the guest's `guest_alloc`. Throws
-  /// `GuestTrap`, `GuestLinkError`, or `GuestDataError` when the guest
-  /// returns null or a block outside its memory; `std::invalid_argument`
+  /// `Error` (`Trap`, `Link`, `Signature`, or `GuestData` when the guest
+  /// returns null or a block outside its memory); `std::invalid_argument`
   /// unless `align` is a power of two.
-  static GuestBuffer allocate(WasmHost &host, uint32_t size, uint32_t align = 1);
+  static GuestBuffer allocate(PluginInstance &instance, uint32_t size, uint32_t align = 1);
+  static GuestBuffer allocate(WasmHost &host, uint32_t size, uint32_t align = 1) {
+    return allocate(host.instance(), size, align);
+  }
 
   /// A new guest block holding a copy of `bytes`.
-  static GuestBuffer copyOf(WasmHost &host, std::span<const uint8_t> bytes, uint32_t align = 1);
+  static GuestBuffer copyOf(PluginInstance &instance, std::span<const uint8_t> bytes,
+                            uint32_t align = 1);
+  static GuestBuffer copyOf(WasmHost &host, std::span<const uint8_t> bytes, uint32_t align = 1) {
+    return copyOf(host.instance(), bytes, align);
+  }
   /// A new guest block holding a copy of `text` (no terminating NUL).
-  static GuestBuffer copyOf(WasmHost &host, std::string_view text);
+  static GuestBuffer copyOf(PluginInstance &instance, std::string_view text);
+  static GuestBuffer copyOf(WasmHost &host, std::string_view text) {
+    return copyOf(host.instance(), text);
+  }
 
   /// Takes ownership of a block the guest returned, to be freed with
-  /// `guest_free(offset, length, align)`. Throws `GuestDataError` (and frees
+  /// `guest_free(offset, length, align)`. Throws `Error` (`GuestData`) (and frees
   /// nothing) when the offset is null or the block is outside memory.
-  static GuestBuffer adopt(WasmHost &host, GuestSlice slice, uint32_t align = 1);
+  static GuestBuffer adopt(PluginInstance &instance, GuestSlice slice, uint32_t align = 1);
+  static GuestBuffer adopt(WasmHost &host, GuestSlice slice, uint32_t align = 1) {
+    return adopt(host.instance(), slice, align);
+  }
 
   GuestBuffer(GuestBuffer &&other) noexcept;
   GuestBuffer &operator=(GuestBuffer &&other) noexcept;
@@ -90,7 +111,7 @@ public:
   [[nodiscard]] uint32_t offset() const { return offset_; }
   [[nodiscard]] uint32_t size() const { return size_; }
   [[nodiscard]] uint32_t align() const { return align_; }
-  [[nodiscard]] bool owned() const { return host_ != nullptr; }
+  [[nodiscard]] bool owned() const { return instance_ != nullptr; }
   /// The guest address of byte `at` of the block, checked like `write`.
   [[nodiscard]] uint32_t offsetOf(uint32_t at, size_t size = 0) const;
 
@@ -118,7 +139,7 @@ public:
   void writeBytes(uint32_t at, std::span<const uint8_t> bytes);
   /// A copy of the whole block.
   std::vector<uint8_t> bytes();
-  /// A copy of the whole block as text; throws `GuestDataError` unless it is
+  /// A copy of the whole block as text; throws `Error` (`GuestData`) unless it is
   /// valid UTF-8.
   std::string text();
 
@@ -129,16 +150,16 @@ public:
   uint32_t release();
 
 private:
-  GuestBuffer(WasmHost &host, uint32_t offset, uint32_t size, uint32_t align)
-      : host_(&host), generation_(host.instanceGeneration()), offset_(offset), size_(size),
-        align_(align) {}
-  /// The host, unless the block belongs to an instance it has replaced
+  GuestBuffer(PluginInstance &instance, uint32_t offset, uint32_t size, uint32_t align)
+      : instance_(&instance), generation_(instance.instanceGeneration()), offset_(offset),
+        size_(size), align_(align) {}
+  /// The instance, unless the block belongs to one it has replaced
   /// (`reinstantiate()`): then `std::logic_error`.
-  WasmHost &currentHost() const;
+  PluginInstance &currentInstance() const;
   std::span<uint8_t> range(uint32_t at, size_t size, std::string_view access);
 
-  WasmHost *host_ = nullptr; ///< null once freed, released or moved from
-  uint64_t generation_ = 0;  ///< the host's instance the block was allocated in
+  PluginInstance *instance_ = nullptr; ///< null once freed, released or moved from
+  uint64_t generation_ = 0;            ///< the instantiation the block was allocated in
   uint32_t offset_ = 0;
   uint32_t size_ = 0;
   uint32_t align_ = 1;
@@ -150,9 +171,12 @@ bool isValidUtf8(std::string_view bytes);
 
 /// Takes a string the guest returned packed as `(offset << 32) | length`:
 /// checks the block against memory and the bytes as UTF-8, copies it out and
-/// frees the block. Throws `GuestDataError` for a null offset (the guest's
+/// frees the block. Throws `Error` (`GuestData`) for a null offset (the guest's
 /// "no result"), a block outside memory or invalid UTF-8.
-std::string takeGuestString(WasmHost &host, uint64_t packed);
+std::string takeGuestString(PluginInstance &instance, uint64_t packed);
+inline std::string takeGuestString(WasmHost &host, uint64_t packed) {
+  return takeGuestString(host.instance(), packed);
+}
 
 } // namespace wasmhost
 

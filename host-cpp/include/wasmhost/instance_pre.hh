@@ -3,43 +3,36 @@
  * `InstancePre`: a module whose imports a `Linker` has already resolved and
  * type-checked, ready to be instantiated cheaply in any number of stores, on
  * any thread. The C++ API of Wasmtime 48 has no wrapper for the C API's
- * `wasmtime_instance_pre_t`; this is one.
+ * `wasmtime_instance_pre_t`; this is one. Thread-safety: immutable; any thread
+ * may instantiate it, each into its own store.
  */
 #ifndef WASMHOST_INSTANCE_PRE_HH
 #define WASMHOST_INSTANCE_PRE_HH
 
 #include <memory>
-#include <stdexcept>
 #include <string>
 
 #include <wasmtime.hh>
 
-#include "wasmhost/epoch_ticker.hh"
+#include "wasmhost/errors.hh"
 
 namespace wasmhost {
 
 class InstancePre {
 public:
-  /// Resolves every import of `module` in `linker` once. Throws
-  /// `std::runtime_error` naming the problem (an unknown import, a type
-  /// mismatch). The linker's host functions are shared by every instance: they
-  /// must find per-instance state through their store (`WasmHost::storeData`),
-  /// not through captures.
-  /// `name` names the module in error messages (its file). `ticker` is the
-  /// engine's epoch ticker when it enforces a time limit; the instances share
-  /// it. `host_functions` keeps alive what the linker's host functions point
-  /// at, for as long as instances can call them.
+  /// Resolves every import of `module` in `linker` once. Throws `Error`
+  /// (`Link`) naming the problem (an unknown import, a type mismatch). The
+  /// linker's host functions are shared by every instance, and must outlive
+  /// it. `name` names the module in error messages (its file).
   InstancePre(wasmtime::Linker &linker, const wasmtime::Engine &engine,
-              const wasmtime::Module &module, std::string name = "<module>",
-              std::shared_ptr<const detail::EpochTicker> ticker = nullptr,
-              std::shared_ptr<const void> host_functions = nullptr)
-      : engine_(engine), module_(module), name_(std::move(name)), ticker_(std::move(ticker)),
-        host_functions_(std::move(host_functions)) {
+              const wasmtime::Module &module, std::string name = "<module>")
+      : engine_(engine), module_(module), name_(std::move(name)) {
     wasmtime_instance_pre_t *raw = nullptr;
     wasmtime_error_t *error = wasmtime_linker_instantiate_pre(linker.capi(), module_.capi(), &raw);
     if (error != nullptr) {
-      throw std::runtime_error("Module pre-instantiation failed: '" + name_ +
-                               "': " + wasmtime::Error(error).message());
+      wasmtime::Error failure(error);
+      throw Error(classify(failure, ErrorKind::Link),
+                  "Module pre-instantiation failed: '" + name_ + "': " + failure.message());
     }
     pre_.reset(raw);
   }
@@ -64,7 +57,6 @@ public:
   [[nodiscard]] const wasmtime::Engine &engine() const { return engine_; }
   [[nodiscard]] const wasmtime::Module &module() const { return module_; }
   [[nodiscard]] const std::string &name() const { return name_; }
-  [[nodiscard]] const std::shared_ptr<const detail::EpochTicker> &ticker() const { return ticker_; }
 
 private:
   struct Deleter {
@@ -74,8 +66,6 @@ private:
   wasmtime::Engine engine_;
   wasmtime::Module module_;
   std::string name_;
-  std::shared_ptr<const detail::EpochTicker> ticker_;
-  std::shared_ptr<const void> host_functions_;
   std::unique_ptr<wasmtime_instance_pre_t, Deleter> pre_;
 };
 

@@ -1,5 +1,5 @@
 /**
- * \file wasmhost/host_function.hh
+ * \file wasmhost/detail/host_function.hh
  * Adapts a C++ callable into a Wasmtime host function that can never unwind
  * through wasm frames: a thrown exception becomes a trap with its message.
  *
@@ -13,8 +13,8 @@
  * more per call (it copies the callable and returns through `std::optional`
  * and `Result`).
  */
-#ifndef WASMHOST_HOST_FUNCTION_HH
-#define WASMHOST_HOST_FUNCTION_HH
+#ifndef WASMHOST_DETAIL_HOST_FUNCTION_HH
+#define WASMHOST_DETAIL_HOST_FUNCTION_HH
 
 #include <cstddef>
 #include <cstdint>
@@ -230,4 +230,4 @@ template <typename Fn> RawHostFunction makeRawHostFunction() {
 
 } // namespace wasmhost::detail
 
-#endif // WASMHOST_HOST_FUNCTION_HH
+#endif // WASMHOST_DETAIL_HOST_FUNCTION_HH

@@ -1,10 +1,10 @@
 /**
- * \file wasmhost/epoch_ticker.hh
+ * \file wasmhost/detail/epoch_ticker.hh
  * The wall clock behind `WasmHostOptions::timeout_ms`: a thread that advances
  * an engine's epoch once per tick.
  */
-#ifndef WASMHOST_EPOCH_TICKER_HH
-#define WASMHOST_EPOCH_TICKER_HH
+#ifndef WASMHOST_DETAIL_EPOCH_TICKER_HH
+#define WASMHOST_DETAIL_EPOCH_TICKER_HH
 
 #include <chrono>
 #include <cstdint>
@@ -37,4 +37,4 @@ private:
 
 } // namespace wasmhost
 
-#endif // WASMHOST_EPOCH_TICKER_HH
+#endif // WASMHOST_DETAIL_EPOCH_TICKER_HH

@@ -1,0 +1,95 @@
+/**
+ * \file wasmhost/detail/export_cache.hh
+ * The exports a `PluginInstance` looked up, with the typed handles checked
+ * against them: the fast path of every call by name (one map look-up, no
+ * allocation). Internal; inline so that a call by name stays as fast as it is.
+ */
+#ifndef WASMHOST_DETAIL_EXPORT_CACHE_HH
+#define WASMHOST_DETAIL_EXPORT_CACHE_HH
+
+#include <any>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <utility>
+#include <vector>
+
+#include <wasmtime.hh>
+
+namespace wasmhost::detail {
+
+/// A strict order on names that is cheap for short ones: by length, then
+/// eight bytes at a time as integers, then byte by byte (not alphabetical,
+/// and need not be). No `memcmp` call: `<` on strings makes two per look-up.
+/// Transparent: a `string_view` is found without building a `std::string`.
+struct ShortlexLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const {
+    if (a.size() != b.size()) {
+      return a.size() < b.size();
+    }
+    size_t i = 0;
+    for (; i + 8 <= a.size(); i += 8) {
+      uint64_t x = 0;
+      uint64_t y = 0;
+      std::memcpy(&x, a.data() + i, 8);
+      std::memcpy(&y, b.data() + i, 8);
+      if (x != y) {
+        return x < y;
+      }
+    }
+    for (; i < a.size(); ++i) {
+      if (a[i] != b[i]) {
+        return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+      }
+    }
+    return false;
+  }
+};
+
+/// An export looked up once, with one `wasmtime::TypedFunc` per signature
+/// asked for.
+struct CachedExport {
+  wasmtime::Func func;
+  std::vector<std::pair<std::type_index, std::any>> typed;
+};
+
+/// Exports by name; entries never move (map nodes), and all go at once when
+/// the instance is replaced.
+class ExportCache {
+public:
+  /// The typed handle cached for `name` and these types, or null.
+  template <typename Params, typename Results>
+  const wasmtime::TypedFunc<Params, Results> *findTyped(std::string_view name) const {
+    using Typed = wasmtime::TypedFunc<Params, Results>;
+    auto cached = exports_.find(name);
+    if (cached == exports_.end()) {
+      return nullptr;
+    }
+    for (const auto &[type, handle] : cached->second.typed) {
+      if (type == typeid(Typed)) {
+        return std::any_cast<Typed>(&handle);
+      }
+    }
+    return nullptr;
+  }
+
+  CachedExport *find(std::string_view name) {
+    auto cached = exports_.find(name);
+    return cached == exports_.end() ? nullptr : &cached->second;
+  }
+  CachedExport &add(std::string_view name, wasmtime::Func func) {
+    return exports_.emplace(std::string(name), CachedExport{func, {}}).first->second;
+  }
+  void clear() { exports_.clear(); }
+
+private:
+  std::map<std::string, CachedExport, ShortlexLess> exports_;
+};
+
+} // namespace wasmhost::detail
+
+#endif // WASMHOST_DETAIL_EXPORT_CACHE_HH

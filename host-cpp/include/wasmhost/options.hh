@@ -1,0 +1,52 @@
+/**
+ * \file wasmhost/options.hh
+ * `WasmHostOptions`: how a plugin and its instances talk, what the guest may
+ * see and how far it may go.
+ */
+#ifndef WASMHOST_OPTIONS_HH
+#define WASMHOST_OPTIONS_HH
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace wasmhost {
+
+/// Options of a `Plugin` (the engine-wide ones: `timeout_ms > 0` and
+/// `fuel > 0` decide what its engine can enforce, `module_cache_dir`,
+/// `max_module_bytes`) and of each `PluginInstance` (the values of the
+/// limits, WASI's stdout, the narration). Thread-safety: a value type.
+struct WasmHostOptions {
+  /// Where the host narrates its steps (`[Host Setup] ...`); null: silent.
+  std::ostream *narration = nullptr;
+  /// Whether the guest's WASI stdout reaches this process's stdout (its
+  /// stderr always does).
+  bool guest_stdout = true;
+  /// A folder for precompiled modules (`ModuleCache`); empty: always compile.
+  std::string module_cache_dir;
+  /// When set, the guest's WASI stdout is written here instead (overrides
+  /// `guest_stdout`); it must outlive the instance.
+  std::ostream *guest_stdout_stream = nullptr;
+  /// Wall-clock limit of each entry into the guest (every call, the start
+  /// function, `_initialize`), in milliseconds, through epoch interruption:
+  /// a guest still running after it traps with `interrupt`. 0: no limit.
+  uint64_t timeout_ms = 10000;
+  /// Fuel budget of each entry into the guest, refilled before every call;
+  /// running out is an `out of fuel` trap. 0: fuel metering off.
+  uint64_t fuel = 0;
+  /// Largest size of each linear memory, in bytes, through the store's
+  /// limiter: past it `memory.grow` fails (returns -1) in the guest, and a
+  /// module whose initial memory is larger does not instantiate.
+  /// Unset: Wasmtime's default (the memory type's own maximum).
+  std::optional<uint64_t> max_memory_bytes;
+  /// Largest number of elements of each table (`table.grow` fails past it),
+  /// so that a guest cannot make the host allocate without bound.
+  uint64_t max_table_elements = uint64_t{1} << 20;
+  /// Largest module file a `Plugin` reads, in bytes.
+  uint64_t max_module_bytes = uint64_t{256} << 20;
+};
+
+} // namespace wasmhost
+
+#endif // WASMHOST_OPTIONS_HH

@@ -1,0 +1,147 @@
+/**
+ * \file wasmhost/plugin.hh
+ * `Plugin`: one wasm module compiled for an engine and linked against WASI
+ * and the host's functions, shareable by any number of `PluginInstance`s.
+ */
+#ifndef WASMHOST_PLUGIN_HH
+#define WASMHOST_PLUGIN_HH
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <wasmtime.hh>
+
+#include "wasmhost/detail/epoch_ticker.hh"
+#include "wasmhost/detail/host_function.hh"
+#include "wasmhost/errors.hh"
+#include "wasmhost/instance_pre.hh"
+#include "wasmhost/module_cache.hh"
+#include "wasmhost/options.hh"
+
+namespace wasmhost {
+
+/// The shareable half of a host: the engine (configured from the options:
+/// epoch interruption for a time limit, fuel metering for a fuel budget), the
+/// compiled module, the linker with WASI and the host functions, the epoch
+/// ticker. Set up (host functions, WASI) on one thread, then `prepare()`d:
+/// from then on it is immutable, and any thread may instantiate it through
+/// `PluginInstance`. Hold it in a `std::shared_ptr`: instances keep it alive.
+class Plugin {
+public:
+  /// Reads and compiles `wasm_path` (binary `.wasm`, or text when the name
+  /// ends in `.wat`). Throws `Error` (`Io`, `Compile`).
+  explicit Plugin(std::string wasm_path, WasmHostOptions options = {});
+  /// Compiles the module `wasm_bytes`; `name` stands for the file in
+  /// messages (and `.wat` in it means text).
+  Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOptions options = {});
+  ~Plugin();
+
+  Plugin(const Plugin &) = delete;
+  Plugin &operator=(const Plugin &) = delete;
+
+  /// Reads a module file: regular files only, at most `max_bytes`. Throws
+  /// `Error` (`Io`) naming the file.
+  static std::vector<uint8_t> readModuleFile(const std::string &path, uint64_t max_bytes);
+
+  /// Registers `fn` as the import `module_name::func_name`. Its wasm type is
+  /// deduced from the C++ signature, as by `Linker::func_wrap`. An exception
+  /// thrown by `fn` becomes a trap carrying its message. Signatures of plain
+  /// numbers are called through a direct C callback (`detail/host_function.hh`).
+  /// `fn` may take a `wasmtime::Caller` first (see `PluginInstance::storeData`);
+  /// it is shared by every instance, so it must find per-instance state
+  /// through its store, not through captures, when there are several.
+  /// Refused with `std::logic_error` once the plugin is prepared.
+  template <typename F>
+  void defineHostFunction(std::string_view module_name, std::string_view func_name, F &&fn) {
+    requireUnprepared("define host functions");
+    narration() << "[Host Setup] Defining host function: " << module_name << "::" << func_name
+                << "..." << std::endl;
+    using Callable = std::decay_t<F>;
+    using Target = detail::HostFunction<Callable>;
+    auto target = std::make_shared<Target>(Target{std::string(func_name), std::forward<F>(fn)});
+    if constexpr (detail::kDirectHostFunction<Callable>) {
+      defineUnchecked(module_name, func_name, detail::makeRawHostFunction<Callable>(),
+                      target.get());
+    } else {
+      auto result = linker_.func_wrap(module_name, func_name, detail::makeTrapSafe(target.get()));
+      if (!result) {
+        throw Error(ErrorKind::Link, "Failed to define host function '" + std::string(func_name) +
+                                         "': " + result.err().message());
+      }
+    }
+    host_functions_->push_back(std::move(target));
+  }
+
+  /// Defines WASI (preview 1) in the linker, once. Refused once prepared.
+  void linkWasi();
+  [[nodiscard]] bool wasiLinked() const { return wasi_linked_; }
+
+  /// Resolves and type-checks every import once (`InstancePre`); from then
+  /// on the plugin is immutable. Throws `Error` (`Link`) for an import the
+  /// linker does not define or defines with another type; a second call does
+  /// nothing.
+  void prepare();
+  [[nodiscard]] bool isPrepared() const { return pre_.has_value(); }
+  /// The resolved imports; `std::logic_error` before `prepare()`.
+  [[nodiscard]] const InstancePre &instancePre() const;
+
+  /// Whether the engine can enforce a time limit (epoch interruption) and a
+  /// fuel budget: fixed when the plugin is made, from its options.
+  [[nodiscard]] bool enforcesTimeLimit() const { return ticker_ != nullptr; }
+  [[nodiscard]] bool metersFuel() const { return options_.fuel > 0; }
+  /// Epoch ticks already due that the ticker has not counted yet (0 without
+  /// a time limit): a deadline counts them in, or it would come early.
+  [[nodiscard]] uint64_t tickerPendingTicks() const {
+    return ticker_ ? ticker_->pendingTicks() : 0;
+  }
+
+  /// What of the engine's configuration (as `options` make it) changes
+  /// compiled code; part of the module cache's key. Whoever changes the
+  /// engine's `Config` adds it here.
+  static std::string engineConfigDescription(const WasmHostOptions &options);
+
+  [[nodiscard]] const wasmtime::Engine &engine() const { return engine_; }
+  [[nodiscard]] wasmtime::Engine &engine() { return engine_; }
+  [[nodiscard]] const wasmtime::Module &module() const { return module_.value(); }
+  /// The file (or the name given with the bytes), for messages.
+  [[nodiscard]] const std::string &name() const { return name_; }
+  [[nodiscard]] const WasmHostOptions &options() const { return options_; }
+  /// How the module was obtained: compiled, or from the module cache and why.
+  [[nodiscard]] const ModuleLoadReport &moduleLoadReport() const { return module_load_report_; }
+  [[nodiscard]] wasmtime::Linker &linker() { return linker_; }
+
+private:
+  void compile(std::vector<uint8_t> wasm_bytes);
+  void requireUnprepared(std::string_view what) const;
+  /// `wasmtime_linker_define_func_unchecked` with `function`'s types and
+  /// callback, `env` its data. Throws `Error` (`Link`) when refused.
+  void defineUnchecked(std::string_view module_name, std::string_view func_name,
+                       const detail::RawHostFunction &function, void *env);
+  std::ostream &narration() const;
+
+  std::string name_;
+  WasmHostOptions options_;
+  /// The callables of `defineHostFunction`, which the linker's and stores'
+  /// host functions point at: declared first, destroyed after both, and
+  /// shared with the prepared module.
+  std::shared_ptr<std::vector<std::shared_ptr<void>>> host_functions_;
+  wasmtime::Engine engine_;
+  std::shared_ptr<const detail::EpochTicker> ticker_; ///< set with a time limit
+  wasmtime::Linker linker_;
+  std::optional<wasmtime::Module> module_;
+  ModuleLoadReport module_load_report_;
+  std::optional<InstancePre> pre_;
+  bool wasi_linked_ = false;
+};
+
+} // namespace wasmhost
+
+#endif // WASMHOST_PLUGIN_HH

@@ -1,0 +1,334 @@
+/**
+ * \file wasmhost/plugin_instance.hh
+ * `PluginInstance`: one instance of a prepared `Plugin` in a store of its own,
+ * with its WASI context, limits and linear memory, and typed calls into it.
+ */
+#ifndef WASMHOST_PLUGIN_INSTANCE_HH
+#define WASMHOST_PLUGIN_INSTANCE_HH
+
+#include <any>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <wasmtime.hh>
+
+#include "wasmhost/detail/export_cache.hh"
+#include "wasmhost/errors.hh"
+#include "wasmhost/options.hh"
+#include "wasmhost/plugin.hh"
+
+namespace wasmhost {
+
+template <typename Results, typename Params> class TypedExport;
+
+/// The per-store half of a host: the store (with its limits and WASI
+/// context), the instance, its memory, and every call into it. Cheap to make
+/// from a prepared `Plugin`; make one per instance. Thread-safety: one thread
+/// at a time (a store is not thread-safe); different instances of one plugin
+/// may run on different threads at once.
+class PluginInstance {
+public:
+  /// A store for one instance of `plugin`, which must be prepared, limited by
+  /// `options` (the limits, WASI's stdout and the narration; the engine-wide
+  /// options are the plugin's). A time limit or a fuel budget the plugin's
+  /// engine cannot enforce is refused here with `std::logic_error`.
+  PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOptions options);
+  explicit PluginInstance(std::shared_ptr<const Plugin> plugin);
+  ~PluginInstance();
+
+  PluginInstance(const PluginInstance &) = delete;
+  PluginInstance &operator=(const PluginInstance &) = delete;
+
+  /// Instantiates the module, finds its memory and, for a WASI reactor, runs
+  /// `_initialize` once. Throws `Error`: `Limit` when the store's limits
+  /// refuse the module's initial memory or table, `Trap` or `Exit` when a
+  /// start function or `_initialize` fails.
+  void initialize();
+  /// The two steps of `initialize` before `_initialize`.
+  void instantiate();
+  void findMemory();
+
+  /// Drops the instance and its store and instantiates the module again in a
+  /// fresh store with fresh WASI (as `initialize`), keeping the store data.
+  /// For carrying on after a trap left the instance in an unknown state.
+  void reinstantiate();
+
+  [[nodiscard]] bool isInitialized() const { return is_initialized_; }
+  /// Counts instantiations: handles and guest buffers remember the one they
+  /// were made in, and refuse to reach into a later instance (whose store
+  /// and allocator do not know them) after `reinstantiate()`.
+  [[nodiscard]] uint64_t instanceGeneration() const { return instance_generation_; }
+  [[nodiscard]] bool hasMemory() const { return memory_.has_value(); }
+
+  /// Attaches `data` to this store, for host functions that reach it with
+  /// `storeData<T>(caller)`. `data` must outlive the calls.
+  template <typename T> void setStoreData(T *data) { store_.context().set_data(data); }
+
+  /// The `T *` given to `setStoreData` of the store `caller` runs in. Throws
+  /// `std::logic_error` when there is none (a host function that throws
+  /// becomes a trap).
+  template <typename T> static T &storeData(wasmtime::Caller &caller) {
+    // `get_data` would dereference a null pointer for a store without data.
+    auto *any = static_cast<std::any *>(wasmtime_context_get_data(caller.context().capi()));
+    T *const *data = any != nullptr ? std::any_cast<T *>(any) : nullptr;
+    if (data == nullptr || *data == nullptr) {
+      throw std::logic_error("no host state attached to this store (setStoreData)");
+    }
+    return **data;
+  }
+
+  // --- Linear memory. -------------------------------------------------------
+
+  /// A view of the whole linear memory. Invalidated when the guest grows it:
+  /// take a new one after every call into the guest.
+  wasmtime::Span<uint8_t> getMemorySpan();
+
+  /// Copies `data` to `offset` in linear memory. Throws `std::out_of_range`
+  /// (naming offset, size and memory size) unless it fits entirely.
+  template <typename T> void writeMemory(int32_t offset, const T &data) {
+    static_assert(std::is_trivially_copyable_v<T>,
+                  "writeMemory copies bytes: T must be trivially copyable");
+    auto memory_span = getMemorySpan();
+    checkMemoryRange(offset, sizeof(T), memory_span.size(), "write");
+    std::memcpy(memory_span.data() + offset, &data, sizeof(T));
+  }
+
+  /// Copies a `T` out of linear memory at `offset`, bounds checked like
+  /// `writeMemory`.
+  template <typename T> T readMemory(int32_t offset) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_default_constructible_v<T>,
+                  "readMemory copies bytes: T must be trivially copyable");
+    auto memory_span = getMemorySpan();
+    checkMemoryRange(offset, sizeof(T), memory_span.size(), "read");
+    T result;
+    std::memcpy(&result, memory_span.data() + offset, sizeof(T));
+    return result;
+  }
+
+  /// Copies `bytes` to `offset` in linear memory, bounds checked like
+  /// `writeMemory`: the bulk form, one `memcpy`.
+  void writeBytes(int32_t offset, std::span<const uint8_t> bytes);
+
+  /// Copies `out.size()` bytes at `offset` out of linear memory into `out`,
+  /// bounds checked like `readMemory`.
+  void readBytes(int32_t offset, std::span<uint8_t> out);
+
+  /// Grows linear memory by `delta_pages` pages of 64 KiB and returns its
+  /// previous size in pages (spans taken before are invalidated). Throws
+  /// `Error` (`Limit`) when the memory cannot grow that much.
+  uint64_t growMemory(uint64_t delta_pages);
+
+  /// Throws `std::out_of_range` unless `[offset, offset + size)` lies within
+  /// a memory of `memory_size` bytes. Never overflows.
+  static void checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
+                               std::string_view access);
+
+  // --- Calls into the guest. ------------------------------------------------
+
+  /// Calls export `func_name` with `params`, both given as `std::tuple`s of
+  /// wasm value types, under the limits. The error is an `Error` for a
+  /// missing export or a signature mismatch and a `Trap` when the call fails
+  /// once started. The export is looked up and type-checked once per name and
+  /// signature; later calls find the checked handle without allocating.
+  template <typename Results, typename Params = std::tuple<>>
+  wasmtime::TrapResult<Results> callFunction(std::string_view func_name,
+                                             const Params &params = Params()) {
+    if (const auto *cached = exports_.findTyped<Params, Results>(func_name)) {
+      return TypedExport<Results, Params>(*cached, *this).call(params);
+    }
+    auto typed = typedFunction<Params, Results>(func_name);
+    if (!typed) {
+      return typed.err();
+    }
+    return TypedExport<Results, Params>(typed.ok(), *this).call(params);
+  }
+
+  /// `callFunction` for exports that return nothing.
+  template <typename Params = std::tuple<>>
+  wasmtime::TrapResult<std::monostate> callFunctionVoid(std::string_view func_name,
+                                                        const Params &params = Params()) {
+    auto result = callFunction<std::tuple<>, Params>(func_name, params);
+    if (!result) {
+      return result.err();
+    }
+    return std::monostate();
+  }
+
+  /// A handle on export `func_name` checked against `Params -> Results`, for
+  /// hot loops: its `call` skips the look-up by name that `callFunction`
+  /// does, arms the same limits and reports errors the same way.
+  template <typename Results, typename Params = std::tuple<>>
+  wasmtime::Result<TypedExport<Results, Params>, wasmtime::TrapError>
+  getTypedExport(std::string_view func_name) {
+    auto typed = typedFunction<Params, Results>(func_name);
+    if (!typed) {
+      return typed.err();
+    }
+    return TypedExport<Results, Params>(typed.ok(), *this);
+  }
+
+  /// Calls `func` (an export of this instance) with dynamically typed
+  /// arguments, under the same limits and error rules as `callFunction`.
+  wasmtime::TrapResult<std::vector<wasmtime::Val>>
+  callDynamic(const wasmtime::Func &func, const std::vector<wasmtime::Val> &args);
+
+  /// The exported function `func_name`, or an error naming it.
+  wasmtime::Result<wasmtime::Func> getFunction(std::string_view func_name);
+
+  /// Calls a `() -> i32` export that returns an offset in linear memory
+  /// (the article's `get_plugin_shared_value_ptr`). Returns -1 when the
+  /// export is missing or has another type; throws `Error` (`Trap`) if it
+  /// traps.
+  int32_t getPluginDataOffset(std::string_view func_name);
+
+  // --- Errors. ----------------------------------------------------------------
+
+  /// Whatever stops a running call (a wasm trap, an interrupt, a failing
+  /// host function, a WASI exit) is reported as a `Trap`; `Error` is kept
+  /// for calls that could not start (missing export, wrong signature).
+  static wasmtime::TrapError asTrap(wasmtime::TrapError error);
+
+  /// The kind of a trap in a few words: the trap code's name ("interrupt",
+  /// "out of fuel", "integer divide by zero", "call stack exhausted",
+  /// "memory out of bounds", "unreachable", ...), "host function failed"
+  /// for a trap raised by a host function, "exit" for a WASI exit.
+  static std::string trapKind(const wasmtime::TrapError &error);
+
+  /// One message for a failed call: `<kind>[ (<which limit>)]: <message>`,
+  /// the message being Wasmtime's, with the wasm backtrace.
+  [[nodiscard]] std::string describeTrap(const wasmtime::TrapError &error) const;
+
+  /// The kind of a failed call's error: `Trap` or `Exit` once it ran,
+  /// `Signature` for an export of another type, `Link` for a missing one.
+  static ErrorKind callErrorKind(const wasmtime::TrapError &error);
+
+  /// `error` of `what` (an export, a step) as an `Error` of its kind: a trap
+  /// or exit with `describeTrap`'s wording, anything else as `fallback`.
+  [[nodiscard]] Error toError(const std::string &what, const wasmtime::TrapError &error,
+                              ErrorKind fallback) const;
+
+  /// `(i64, i64) -> (i32)` style rendering of a function's type.
+  std::string describeType(const wasmtime::Func &func);
+  static std::string describeType(wasmtime::FuncType type);
+
+  // --- The raw Wasmtime objects, for embedders that need them. ---------------
+
+  [[nodiscard]] const Plugin &plugin() const { return *plugin_; }
+  [[nodiscard]] const std::shared_ptr<const Plugin> &sharedPlugin() const { return plugin_; }
+  wasmtime::Store &store() { return store_; }
+  wasmtime::Store::Context context() { return store_context_; }
+  [[nodiscard]] const WasmHostOptions &options() const { return options_; }
+
+private:
+  template <typename R, typename P> friend class TypedExport;
+
+  /// Looks up export `func_name` as a typed function once; later calls with
+  /// the same name and types reuse the checked handle. Private: a bare
+  /// `TypedFunc` would skip the limits.
+  template <typename Params, typename Results>
+  wasmtime::Result<wasmtime::TypedFunc<Params, Results>, wasmtime::TrapError>
+  typedFunction(std::string_view func_name) {
+    using Typed = wasmtime::TypedFunc<Params, Results>;
+    if (const auto *cached = exports_.findTyped<Params, Results>(func_name)) {
+      return *cached;
+    }
+    auto found = findExport(func_name);
+    if (!found) {
+      return wasmtime::TrapError(found.err());
+    }
+    detail::CachedExport &cached = *found.ok();
+    auto typed = cached.func.template typed<Params, Results>(store_context_);
+    if (!typed) {
+      return wasmtime::TrapError(signatureMismatch(
+          func_name, cached.func,
+          wasmtime::FuncType::from_iters(wasmtime::WasmTypeList<Params>::types(),
+                                         wasmtime::WasmTypeList<Results>::types())));
+    }
+    cached.typed.emplace_back(typeid(Typed), typed.ok());
+    return typed.ok();
+  }
+
+  /// The cached entry of export `func_name`, looked up on first use. Valid
+  /// until the next instantiation.
+  wasmtime::Result<detail::CachedExport *> findExport(std::string_view func_name);
+  /// The exported memory; throws `std::logic_error` when there is none.
+  wasmtime::Memory &requireMemory();
+  wasmtime::Error signatureMismatch(std::string_view func_name, const wasmtime::Func &func,
+                                    wasmtime::FuncType wanted);
+  std::ostream &narration();
+  void setStoreWasi();
+  void applyStoreLimits();
+  /// Refills the fuel and sets the epoch deadline: before every entry into
+  /// the guest, so that each call gets the whole budget. Inline: without
+  /// limits it is one branch on the call path.
+  void armLimits() {
+    if (options_.fuel > 0 || options_.timeout_ms > 0) {
+      armLimitsNow();
+    }
+  }
+  void armLimitsNow();
+
+  std::shared_ptr<const Plugin> plugin_;
+  WasmHostOptions options_;
+  wasmtime::Engine engine_; ///< the plugin's
+  wasmtime::Store store_;
+  /// `store_.context()`, taken once: each `context()` is a call into the
+  /// C API.
+  wasmtime::Store::Context store_context_;
+  std::optional<wasmtime::Instance> instance_;
+  std::optional<wasmtime::Memory> memory_;
+  detail::ExportCache exports_;
+  bool is_initialized_ = false;
+  uint64_t instance_generation_ = 0;
+  /// The id Wasmtime gives the current store, to refuse a `Func` of an
+  /// earlier store in `callDynamic` (Wasmtime would abort the process).
+  uint64_t store_id_ = 0;
+};
+
+/// A guest export checked once against `Params -> Results` (both
+/// `std::tuple`s of wasm value types), bound to its instance's store. A call
+/// arms the limits, then is one `wasmtime_func_call_unchecked`; errors are
+/// reported as by `PluginInstance::callFunction`. Valid until the instance
+/// that made it is destroyed or re-instantiated; after `reinstantiate()` a
+/// call returns an `Error` instead of reaching into the new store.
+/// Thread-safety: that of its instance.
+template <typename Results, typename Params> class TypedExport {
+public:
+  wasmtime::TrapResult<Results> call(const Params &params = Params()) const {
+    if (generation_ != instance_->instance_generation_) {
+      return wasmtime::TrapError(wasmtime::Error(
+          "stale handle: the module was re-instantiated since it was made; get a new one"));
+    }
+    instance_->armLimits();
+    auto result = func_.call(instance_->store_context_, params);
+    if (!result) {
+      return PluginInstance::asTrap(result.err());
+    }
+    return result;
+  }
+
+private:
+  friend class PluginInstance;
+  TypedExport(wasmtime::TypedFunc<Params, Results> func, PluginInstance &instance)
+      : func_(func), instance_(&instance), generation_(instance.instance_generation_) {}
+
+  wasmtime::TypedFunc<Params, Results> func_;
+  PluginInstance *instance_; ///< its store and limits
+  uint64_t generation_;      ///< the instance it belongs to
+};
+
+} // namespace wasmhost
+
+#endif // WASMHOST_PLUGIN_INSTANCE_HH

@@ -1,0 +1,213 @@
+#include "wasmhost/plugin.hh"
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "null_stream.hh"
+
+namespace wasmhost {
+namespace {
+
+bool endsWith(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+/// One epoch tick: the time limit is counted in ticks of wall-clock time.
+constexpr std::chrono::milliseconds kEpochTick{1};
+
+wasmtime::Engine makeEngine(const WasmHostOptions &options) {
+  wasmtime::Config config;
+  config.epoch_interruption(options.timeout_ms > 0);
+  config.consume_fuel(options.fuel > 0);
+  return wasmtime::Engine(std::move(config));
+}
+
+wasm_valtype_vec_t valtypes(const std::vector<wasm_valkind_t> &kinds) {
+  wasm_valtype_vec_t vec;
+  wasm_valtype_vec_new_uninitialized(&vec, kinds.size());
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    vec.data[i] = wasm_valtype_new(kinds[i]);
+  }
+  return vec;
+}
+
+} // namespace
+
+Plugin::Plugin(std::string wasm_path, WasmHostOptions options)
+    : Plugin(readModuleFile(wasm_path, options.max_module_bytes), wasm_path, options) {}
+
+Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOptions options)
+    : name_(std::move(name)), options_(std::move(options)),
+      host_functions_(std::make_shared<std::vector<std::shared_ptr<void>>>()),
+      engine_(makeEngine(options_)), linker_(engine_) {
+  compile(std::move(wasm_bytes));
+  if (options_.timeout_ms > 0) {
+    ticker_ = std::make_shared<const detail::EpochTicker>(engine_, kEpochTick);
+  }
+}
+
+Plugin::~Plugin() = default;
+
+std::ostream &Plugin::narration() const {
+  return options_.narration != nullptr ? *options_.narration : detail::nullStream();
+}
+
+std::vector<uint8_t> Plugin::readModuleFile(const std::string &path, uint64_t max_bytes) {
+  // Only regular files: opening a FIFO would block, a directory has no bytes.
+  std::error_code status_error;
+  const auto status = std::filesystem::status(path, status_error);
+  if (status.type() == std::filesystem::file_type::directory) {
+    throw Error(ErrorKind::Io, "cannot read module '" + path + "': Is a directory");
+  }
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw Error(ErrorKind::Io, "cannot read module '" + path + "': not a regular file");
+  }
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
+  if (!file) {
+    throw Error(ErrorKind::Io,
+                "cannot open module '" + path + "': " + std::generic_category().message(errno));
+  }
+  const std::streamsize size = file.tellg();
+  if (size < 0) {
+    throw Error(ErrorKind::Io, "cannot read module '" + path + "': not a regular file");
+  }
+  if (static_cast<uint64_t>(size) > max_bytes) {
+    throw Error(ErrorKind::Io, "cannot read module '" + path + "': " + std::to_string(size) +
+                                   " bytes, more than the limit of " + std::to_string(max_bytes));
+  }
+  file.seekg(0, std::ios::beg);
+  std::vector<uint8_t> buffer(static_cast<size_t>(size));
+  if (!file.read(reinterpret_cast<char *>(buffer.data()), size)) {
+    throw Error(ErrorKind::Io, "cannot read module '" + path + "'");
+  }
+  return buffer;
+}
+
+void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
+  const auto failed = [this](const std::string &why) {
+    return Error(ErrorKind::Compile, "Module compilation failed: '" + name_ + "'" + why);
+  };
+  if (wasm_bytes.empty()) {
+    throw failed(" is empty");
+  }
+  if (endsWith(name_, ".wat")) {
+    auto binary = wasmtime::wat2wasm(
+        std::string_view(reinterpret_cast<const char *>(wasm_bytes.data()), wasm_bytes.size()));
+    if (!binary) {
+      throw failed(" is not valid WAT: " + binary.err().message());
+    }
+    wasm_bytes = binary.ok();
+  }
+  if (!options_.module_cache_dir.empty()) {
+    ModuleCache cache(options_.module_cache_dir,
+                      ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription(options_)});
+    try {
+      module_ = cache.load(engine_, wasm_bytes, &module_load_report_, &narration());
+    } catch (const std::runtime_error &error) {
+      throw failed(std::string(": ") + error.what());
+    }
+    return;
+  }
+  narration() << "[Host Setup] Compiling WASM module..." << std::endl;
+  auto module_res = wasmtime::Module::compile(engine_, wasm_bytes);
+  if (!module_res) {
+    throw failed(": " + module_res.err().message());
+  }
+  module_ = module_res.ok();
+  narration() << "[Host Setup] Module compiled successfully." << std::endl;
+}
+
+std::string Plugin::engineConfigDescription(const WasmHostOptions &options) {
+  // The engine's `Config` is Wasmtime's default but for epoch interruption
+  // and fuel (see `makeEngine`), which change the compiled code; so do the
+  // C API's features and the target.
+  std::string description = "config=default";
+  description += options.timeout_ms > 0 ? ";epoch-interruption" : "";
+  description += options.fuel > 0 ? ";consume-fuel" : "";
+  description += ";target=";
+#if defined(__x86_64__) || defined(_M_X64)
+  description += "x86_64";
+#elif defined(__aarch64__) || defined(_M_ARM64)
+  description += "aarch64";
+#else
+  description += "other";
+#endif
+  description += ";features=";
+#ifdef WASMTIME_FEATURE_CRANELIFT
+  description += "cranelift,";
+#endif
+#ifdef WASMTIME_FEATURE_WINCH
+  description += "winch,";
+#endif
+#ifdef WASMTIME_FEATURE_PULLEY
+  description += "pulley,";
+#endif
+#ifdef WASMTIME_FEATURE_GC
+  description += "gc,";
+#endif
+#ifdef WASMTIME_FEATURE_GC_DRC
+  description += "gc-drc,";
+#endif
+#ifdef WASMTIME_FEATURE_THREADS
+  description += "threads,";
+#endif
+#ifdef WASMTIME_FEATURE_ADDR2LINE
+  description += "addr2line,";
+#endif
+  return description;
+}
+
+void Plugin::requireUnprepared(std::string_view what) const {
+  if (pre_) {
+    throw std::logic_error("Cannot " + std::string(what) +
+                           " on a pre-instantiated module: do it before prepareInstances().");
+  }
+}
+
+void Plugin::linkWasi() {
+  if (wasi_linked_) {
+    return;
+  }
+  requireUnprepared("link WASI");
+  narration() << "[Host Setup] Defining WASI imports in linker..." << std::endl;
+  auto linked = linker_.define_wasi();
+  if (!linked) {
+    throw Error(ErrorKind::Link,
+                "Failed defining WASI imports in linker: " + linked.err().message());
+  }
+  wasi_linked_ = true;
+  narration() << "[Host Setup] WASI imports defined." << std::endl;
+}
+
+void Plugin::defineUnchecked(std::string_view module_name, std::string_view func_name,
+                             const detail::RawHostFunction &function, void *env) {
+  wasm_valtype_vec_t params = valtypes(function.params);
+  wasm_valtype_vec_t results = valtypes(function.results);
+  // Takes the two vectors; the linker copies the type.
+  wasm_functype_t *type = wasm_functype_new(&params, &results);
+  wasmtime_error_t *error = wasmtime_linker_define_func_unchecked(
+      linker_.capi(), module_name.data(), module_name.size(), func_name.data(), func_name.size(),
+      type, function.callback, env, nullptr);
+  wasm_functype_delete(type);
+  if (error != nullptr) {
+    throw Error(ErrorKind::Link, "Failed to define host function '" + std::string(func_name) +
+                                     "': " + wasmtime::Error(error).message());
+  }
+}
+
+void Plugin::prepare() {
+  if (!pre_) {
+    pre_.emplace(linker_, engine_, *module_, name_);
+  }
+}
+
+const InstancePre &Plugin::instancePre() const {
+  if (!pre_) {
+    throw std::logic_error("plugin '" + name_ + "' is not prepared (Plugin::prepare)");
+  }
+  return *pre_;
+}
+
+} // namespace wasmhost

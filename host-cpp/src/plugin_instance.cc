@@ -1,0 +1,426 @@
+#include "wasmhost/plugin_instance.hh"
+
+#include <limits>
+#include <sstream>
+
+#include "null_stream.hh"
+
+namespace wasmhost {
+namespace {
+
+std::string describeList(wasmtime::ValType::ListRef types) {
+  std::ostringstream out;
+  out << "(";
+  const char *separator = "";
+  for (const auto &type : types) {
+    out << separator << wasmtime::ValType(type);
+    separator = ", ";
+  }
+  out << ")";
+  return out.str();
+}
+
+int64_t limiterValue(uint64_t value) {
+  return static_cast<int64_t>(
+      std::min<uint64_t>(value, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+}
+
+const char *trapCodeName(wasmtime_trap_code_t code) {
+  switch (code) {
+  case WASMTIME_TRAP_CODE_STACK_OVERFLOW:
+    return "call stack exhausted";
+  case WASMTIME_TRAP_CODE_MEMORY_OUT_OF_BOUNDS:
+    return "memory out of bounds";
+  case WASMTIME_TRAP_CODE_HEAP_MISALIGNED:
+    return "misaligned memory access";
+  case WASMTIME_TRAP_CODE_TABLE_OUT_OF_BOUNDS:
+    return "table out of bounds";
+  case WASMTIME_TRAP_CODE_INDIRECT_CALL_TO_NULL:
+    return "indirect call to null";
+  case WASMTIME_TRAP_CODE_BAD_SIGNATURE:
+    return "indirect call type mismatch";
+  case WASMTIME_TRAP_CODE_INTEGER_OVERFLOW:
+    return "integer overflow";
+  case WASMTIME_TRAP_CODE_INTEGER_DIVISION_BY_ZERO:
+    return "integer divide by zero";
+  case WASMTIME_TRAP_CODE_BAD_CONVERSION_TO_INTEGER:
+    return "invalid conversion to integer";
+  case WASMTIME_TRAP_CODE_UNREACHABLE_CODE_REACHED:
+    return "unreachable";
+  case WASMTIME_TRAP_CODE_INTERRUPT:
+    return "interrupt";
+  case WASMTIME_TRAP_CODE_OUT_OF_FUEL:
+    return "out of fuel";
+  case WASMTIME_TRAP_CODE_NULL_REFERENCE:
+    return "null reference";
+  case WASMTIME_TRAP_CODE_ARRAY_OUT_OF_BOUNDS:
+    return "array out of bounds";
+  case WASMTIME_TRAP_CODE_ALLOCATION_TOO_LARGE:
+    return "allocation too large";
+  case WASMTIME_TRAP_CODE_CAST_FAILURE:
+    return "cast failure";
+  default:
+    return nullptr;
+  }
+}
+
+const std::shared_ptr<const Plugin> &requirePrepared(const std::shared_ptr<const Plugin> &plugin) {
+  if (!plugin || !plugin->isPrepared()) {
+    throw std::logic_error("a PluginInstance needs a prepared plugin (Plugin::prepare)");
+  }
+  return plugin;
+}
+
+/// Options that only the engine can honour, checked before any store exists.
+void checkEngineSupports(const Plugin &plugin, const WasmHostOptions &options) {
+  if ((options.timeout_ms > 0) != plugin.enforcesTimeLimit()) {
+    throw std::logic_error(
+        options.timeout_ms > 0
+            ? "a time limit needs a plugin whose engine was made with one (timeout_ms > 0)"
+            : "the plugin's engine interrupts on a time limit: give the instance one too "
+              "(timeout_ms > 0)");
+  }
+  if ((options.fuel > 0) != plugin.metersFuel()) {
+    throw std::logic_error(options.fuel > 0
+                               ? "a fuel budget needs a plugin whose engine meters fuel (fuel > 0)"
+                               : "the plugin's engine meters fuel: give the instance a fuel "
+                                 "budget too (fuel > 0)");
+  }
+}
+
+/// How `signatureMismatch` ends its message; `callErrorKind` looks for it.
+constexpr std::string_view kSignatureMismatch = " the host asked for";
+
+/// The one id Wasmtime gives `context`'s store.
+uint64_t storeIdOf(wasmtime::Store::Context context) {
+  return wasmtime::Func::wrap(context, [] {}).capi().store_id;
+}
+
+} // namespace
+
+PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin)
+    : PluginInstance(plugin, requirePrepared(plugin)->options()) {}
+
+PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOptions options)
+    : plugin_(requirePrepared(plugin)), options_(std::move(options)), engine_(plugin_->engine()),
+      store_(engine_), store_context_(store_) {
+  checkEngineSupports(*plugin_, options_);
+  applyStoreLimits();
+  setStoreWasi();
+}
+
+PluginInstance::~PluginInstance() = default;
+
+std::ostream &PluginInstance::narration() {
+  return options_.narration != nullptr ? *options_.narration : detail::nullStream();
+}
+
+void PluginInstance::setStoreWasi() {
+  // The sandbox: stdout and stderr only. No preopened directory, no
+  // environment variable, no argument, an empty stdin.
+  wasmtime::WasiConfig wasi;
+  if (options_.guest_stdout_stream != nullptr) {
+    wasi_config_set_stdout_custom(
+        wasi.capi(),
+        [](void *stream, const unsigned char *bytes, size_t size) -> ptrdiff_t {
+          static_cast<std::ostream *>(stream)->write(reinterpret_cast<const char *>(bytes),
+                                                     static_cast<std::streamsize>(size));
+          return static_cast<ptrdiff_t>(size);
+        },
+        options_.guest_stdout_stream, nullptr);
+  } else if (options_.guest_stdout) {
+    wasi.inherit_stdout();
+  }
+  wasi.inherit_stderr();
+  auto wasi_set_res = store_context_.set_wasi(std::move(wasi));
+  if (!wasi_set_res) {
+    throw Error(ErrorKind::Io,
+                "Failed setting WASI config in store: " + wasi_set_res.err().message());
+  }
+}
+
+void PluginInstance::applyStoreLimits() {
+  store_.limiter(options_.max_memory_bytes ? limiterValue(*options_.max_memory_bytes) : -1,
+                 limiterValue(options_.max_table_elements), -1, -1, -1);
+}
+
+void PluginInstance::armLimitsNow() {
+  if (options_.fuel > 0) {
+    auto fuel = store_context_.set_fuel(options_.fuel);
+    if (!fuel) {
+      throw std::logic_error("cannot set fuel: " + fuel.err().message());
+    }
+  }
+  if (options_.timeout_ms > 0) {
+    // Ticks follow wall-clock milliseconds: N + 1 ticks from now is N ms at
+    // least and N ms plus one tick at most, counting the ticks the ticker
+    // owes (it may run late under load, never early).
+    // Saturated far below 2^64: Wasmtime adds the current epoch, wrapping.
+    constexpr uint64_t kLongestDeadline = uint64_t{1} << 62;
+    store_context_.set_epoch_deadline(std::min(options_.timeout_ms, kLongestDeadline) + 1 +
+                                      plugin_->tickerPendingTicks());
+  }
+}
+
+ErrorKind PluginInstance::callErrorKind(const wasmtime::TrapError &error) {
+  const ErrorKind kind = classify(error, ErrorKind::Link);
+  if (kind == ErrorKind::Link && error.message().find(kSignatureMismatch) != std::string::npos) {
+    return ErrorKind::Signature;
+  }
+  return kind;
+}
+
+Error PluginInstance::toError(const std::string &what, const wasmtime::TrapError &error,
+                              ErrorKind fallback) const {
+  const ErrorKind kind = classify(error, fallback);
+  if (kind == ErrorKind::Trap || kind == ErrorKind::Exit) {
+    return Error(kind, what + " trapped: " + describeTrap(error));
+  }
+  return Error(kind, what + " failed: " + error.message());
+}
+
+void PluginInstance::initialize() {
+  if (is_initialized_) {
+    throw std::logic_error("the instance is already initialized");
+  }
+  instantiate();
+  findMemory();
+  auto reactor_init = instance_->get(store_context_, "_initialize");
+  if (reactor_init && std::holds_alternative<wasmtime::Func>(*reactor_init)) {
+    narration() << "[Host Setup] Running the reactor's '_initialize'..." << std::endl;
+    auto result = callDynamic(std::get<wasmtime::Func>(*reactor_init), {});
+    if (!result) {
+      throw toError("'_initialize'", result.err_ref(), ErrorKind::Trap);
+    }
+  }
+}
+
+void PluginInstance::instantiate() {
+  if (is_initialized_) {
+    throw std::logic_error("the instance is already initialized");
+  }
+  narration() << "[Host Setup] Instantiating module..." << std::endl;
+  // Imports were resolved (and type-checked) when the plugin was prepared:
+  // what fails now happens while the module starts (its start function
+  // trapped, exited through WASI, or a host function it called failed), or
+  // is a store limit refusing the initial memory or table.
+  armLimits(); // a start function runs within instantiate
+  auto instance_res = plugin_->instancePre().instantiate(store_context_);
+  if (!instance_res) {
+    const auto &error = instance_res.err_ref();
+    if (classify(error, ErrorKind::Trap) == ErrorKind::Limit) {
+      throw Error(ErrorKind::Limit, "Module instantiation failed: " + error.message());
+    }
+    throw toError("Module instantiation", asTrap(instance_res.err()), ErrorKind::Trap);
+  }
+  instance_ = instance_res.ok();
+  is_initialized_ = true;
+  ++instance_generation_;
+  store_id_ = storeIdOf(store_context_);
+  exports_.clear();
+  narration() << "[Host Setup] Module instantiated successfully." << std::endl;
+}
+
+void PluginInstance::findMemory() {
+  if (!instance_) {
+    throw std::logic_error("findMemory needs an instance");
+  }
+  narration() << "[Host Setup] Getting exported memory 'memory'..." << std::endl;
+  auto memory_export_opt = instance_->get(store_context_, "memory");
+  if (memory_export_opt && std::holds_alternative<wasmtime::Memory>(*memory_export_opt)) {
+    memory_ = std::get<wasmtime::Memory>(*memory_export_opt);
+    narration() << "[Host Setup] Found exported memory. Size: "
+                << memory_->data(store_context_).size() << " bytes." << std::endl;
+  } else {
+    memory_.reset();
+    narration() << "[Host Setup] Export 'memory' not found or not a memory. Proceeding "
+                   "without memory access."
+                << std::endl;
+  }
+}
+
+void PluginInstance::reinstantiate() {
+  narration() << "[Host Setup] Re-instantiating the module in a fresh store..." << std::endl;
+  exports_.clear();
+  memory_.reset();
+  instance_.reset();
+  is_initialized_ = false;
+  // The host state attached with `setStoreData` stays (`get_data` would
+  // dereference null for a store without data).
+  const auto *store_data =
+      static_cast<std::any *>(wasmtime_context_get_data(store_context_.capi()));
+  std::optional<std::any> kept_data;
+  if (store_data != nullptr) {
+    kept_data = *store_data;
+  }
+  store_ = wasmtime::Store(engine_);
+  store_context_ = store_.context();
+  if (kept_data) {
+    store_context_.set_data(std::move(*kept_data));
+  }
+  applyStoreLimits();
+  setStoreWasi();
+  initialize();
+}
+
+wasmtime::Memory &PluginInstance::requireMemory() {
+  if (!is_initialized_ || !memory_.has_value()) {
+    throw std::logic_error(is_initialized_
+                               ? "module '" + plugin_->name() + "' exports no memory named 'memory'"
+                               : std::string("Memory not available: host not "
+                                             "initialized."));
+  }
+  return *memory_;
+}
+
+wasmtime::Span<uint8_t> PluginInstance::getMemorySpan() {
+  return requireMemory().data(store_context_);
+}
+
+void PluginInstance::writeBytes(int32_t offset, std::span<const uint8_t> bytes) {
+  auto memory_span = getMemorySpan();
+  checkMemoryRange(offset, bytes.size(), memory_span.size(), "write");
+  if (!bytes.empty()) {
+    std::memcpy(memory_span.data() + offset, bytes.data(), bytes.size());
+  }
+}
+
+void PluginInstance::readBytes(int32_t offset, std::span<uint8_t> out) {
+  auto memory_span = getMemorySpan();
+  checkMemoryRange(offset, out.size(), memory_span.size(), "read");
+  if (!out.empty()) {
+    std::memcpy(out.data(), memory_span.data() + offset, out.size());
+  }
+}
+
+uint64_t PluginInstance::growMemory(uint64_t delta_pages) {
+  auto previous = requireMemory().grow(store_context_, delta_pages);
+  if (!previous) {
+    throw Error(ErrorKind::Limit, "cannot grow memory by " + std::to_string(delta_pages) +
+                                      " pages: " + previous.err().message());
+  }
+  return previous.ok();
+}
+
+void PluginInstance::checkMemoryRange(int64_t offset, size_t size, size_t memory_size,
+                                      std::string_view access) {
+  const bool fits =
+      offset >= 0 && size <= memory_size && static_cast<uint64_t>(offset) <= memory_size - size;
+  if (!fits) {
+    std::ostringstream message;
+    message << "Memory " << access << " out of bounds: offset " << offset << " + size " << size
+            << " exceeds memory size " << memory_size;
+    throw std::out_of_range(message.str());
+  }
+}
+
+wasmtime::Result<detail::CachedExport *> PluginInstance::findExport(std::string_view func_name) {
+  if (!is_initialized_) {
+    return wasmtime::Error("cannot call '" + std::string(func_name) + "': host not initialized");
+  }
+  if (auto *cached = exports_.find(func_name)) {
+    return cached;
+  }
+  auto item = instance_->get(store_context_, func_name);
+  if (!item) {
+    return wasmtime::Error("export '" + std::string(func_name) + "' not found in '" +
+                           plugin_->name() + "'");
+  }
+  const auto *func = std::get_if<wasmtime::Func>(&*item);
+  if (func == nullptr) {
+    return wasmtime::Error("export '" + std::string(func_name) + "' is not a function");
+  }
+  return &exports_.add(func_name, *func);
+}
+
+wasmtime::Result<wasmtime::Func> PluginInstance::getFunction(std::string_view func_name) {
+  auto found = findExport(func_name);
+  if (!found) {
+    return found.err();
+  }
+  return found.ok()->func;
+}
+
+wasmtime::Error PluginInstance::signatureMismatch(std::string_view func_name,
+                                                  const wasmtime::Func &func,
+                                                  wasmtime::FuncType wanted) {
+  return wasmtime::Error("export '" + std::string(func_name) + "' has type " + describeType(func) +
+                         ", not the " + describeType(std::move(wanted)) +
+                         std::string(kSignatureMismatch));
+}
+
+int32_t PluginInstance::getPluginDataOffset(std::string_view func_name) {
+  narration() << "[Host] Getting plugin data offset via '" << func_name << "'..." << std::endl;
+  auto result_tuple = callFunction<std::tuple<int32_t>>(func_name);
+  if (!result_tuple) {
+    if (std::holds_alternative<wasmtime::Trap>(result_tuple.err_ref().data)) {
+      throw toError("'" + std::string(func_name) + "'", result_tuple.err_ref(), ErrorKind::Trap);
+    }
+    narration() << "[Host] Error calling '" << func_name << "': " << result_tuple.err().message()
+                << std::endl;
+    return -1;
+  }
+  const int32_t offset = std::get<0>(result_tuple.ok());
+  narration() << "[Host] Received offset from plugin: " << offset << std::endl;
+  return offset;
+}
+
+wasmtime::TrapResult<std::vector<wasmtime::Val>>
+PluginInstance::callDynamic(const wasmtime::Func &func, const std::vector<wasmtime::Val> &args) {
+  if (func.capi().store_id != store_id_) {
+    return wasmtime::TrapError(wasmtime::Error(
+        "the function belongs to another store (an earlier instance, or none); get it again"));
+  }
+  armLimits();
+  auto result = func.call(store_context_, args);
+  if (!result) {
+    return asTrap(result.err());
+  }
+  return result;
+}
+
+wasmtime::TrapError PluginInstance::asTrap(wasmtime::TrapError error) {
+  if (std::holds_alternative<wasmtime::Trap>(error.data)) {
+    return error;
+  }
+  if (auto status = std::get<wasmtime::Error>(error.data).i32_exit()) {
+    return wasmtime::Trap(std::string(detail::kExitMessage) + std::to_string(*status));
+  }
+  return wasmtime::Trap(error.message());
+}
+
+std::string PluginInstance::trapKind(const wasmtime::TrapError &error) {
+  const auto *trap = std::get_if<wasmtime::Trap>(&error.data);
+  if (trap == nullptr) {
+    return std::get<wasmtime::Error>(error.data).i32_exit() ? "exit" : "error";
+  }
+  if (auto code = trap->code()) {
+    const char *name = trapCodeName(*code);
+    return name != nullptr ? name : "trap code " + std::to_string(*code);
+  }
+  if (trap->message().rfind(detail::kExitMessage, 0) == 0) {
+    return "exit";
+  }
+  return "host function failed";
+}
+
+std::string PluginInstance::describeTrap(const wasmtime::TrapError &error) const {
+  const std::string kind = trapKind(error);
+  std::string limit;
+  if (kind == "interrupt") {
+    limit = " (time limit of " + std::to_string(options_.timeout_ms) + " ms)";
+  } else if (kind == "out of fuel") {
+    limit = " (fuel budget of " + std::to_string(options_.fuel) + ")";
+  }
+  return kind + limit + ": " + error.message();
+}
+
+std::string PluginInstance::describeType(const wasmtime::Func &func) {
+  return describeType(func.type(store_context_));
+}
+
+std::string PluginInstance::describeType(wasmtime::FuncType type) {
+  return describeList(type->params()) + " -> " + describeList(type->results());
+}
+
+} // namespace wasmhost
