@@ -1,5 +1,7 @@
 #include "wasmhost/module_cache.hh"
 
+#include "wasmhost/errors.hh"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -214,13 +216,13 @@ std::optional<wasmtime::Module> ModuleCache::tryLoad(wasmtime::Engine &engine,
 void ModuleCache::store(const wasmtime::Module &module, std::span<const uint8_t> wasm) const {
   auto serialized = module.serialize();
   if (!serialized) {
-    throw std::runtime_error("Module::serialize failed: " + serialized.err().message());
+    throw Error(ErrorKind::Compile, "Module::serialize failed: " + serialized.err().message());
   }
   const auto entry = encodeEntry(wasm, serialized.ok());
   std::error_code error;
   const bool created = std::filesystem::create_directories(dir_, error);
   if (error) {
-    throw std::runtime_error("cannot create cache folder '" + dir_.string() +
+    throw Error(ErrorKind::Io, "cannot create cache folder '" + dir_.string() +
                              "': " + error.message());
   }
   if (created) { // whoever can write here can make the host run their code
@@ -241,14 +243,14 @@ void ModuleCache::store(const wasmtime::Module &module, std::span<const uint8_t>
       const std::string why = std::generic_category().message(errno);
       out.close();
       std::filesystem::remove(temporary, error);
-      throw std::runtime_error("cannot write '" + temporary.string() + "': " + why);
+      throw Error(ErrorKind::Io, "cannot write '" + temporary.string() + "': " + why);
     }
   }
   std::filesystem::rename(temporary, path, error);
   if (error) {
     std::error_code ignored;
     std::filesystem::remove(temporary, ignored);
-    throw std::runtime_error("cannot rename '" + temporary.string() + "' to '" + path.string() +
+    throw Error(ErrorKind::Io, "cannot rename '" + temporary.string() + "' to '" + path.string() +
                              "': " + error.message());
   }
 }
@@ -288,7 +290,7 @@ wasmtime::Module ModuleCache::load(wasmtime::Engine &engine, std::span<const uin
   auto compiled = wasmtime::Module::compile(
       engine, wasmtime::Span<uint8_t>(const_cast<uint8_t *>(wasm.data()), wasm.size()));
   if (!compiled) {
-    throw std::runtime_error(compiled.err().message());
+    throw Error(ErrorKind::Compile, compiled.err().message());
   }
   out.milliseconds = millisecondsSince(start);
   say << "[Host Setup] Module compiled successfully." << std::endl;

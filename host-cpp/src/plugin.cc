@@ -105,7 +105,7 @@ void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
                       ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription(options_)});
     try {
       module_ = cache.load(engine_, wasm_bytes, &module_load_report_, &narration());
-    } catch (const std::runtime_error &error) {
+    } catch (const Error &error) {
       throw failed(std::string(": ") + error.what());
     }
     return;

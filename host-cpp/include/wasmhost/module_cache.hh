@@ -72,6 +72,8 @@ struct ModuleLoadReport {
 
 const char *toString(ModuleLoadReport::Source source);
 
+/// Thread-safety: const methods may run on several threads at once (the
+/// writes are atomic renames); one cache file is rebuilt by whoever loses.
 class ModuleCache {
 public:
   static constexpr uint32_t kFormatVersion = 1;
@@ -101,11 +103,11 @@ public:
   /// Serializes `module` (compiled from `wasm`) into its entry: written to a
   /// temporary file in the folder, then renamed over the entry, so readers
   /// never see a partial file. Creates the folder (mode 700). Throws
-  /// `std::runtime_error` when it cannot.
+  /// `Error` (`Io`) when it cannot.
   void store(const wasmtime::Module &module, std::span<const uint8_t> wasm) const;
 
   /// `tryLoad`, else compiles `wasm` and `store`s it. Narrates hit, miss or
-  /// rebuild (and why) when `narration` is set. Throws `std::runtime_error`
+  /// rebuild (and why) when `narration` is set. Throws `Error` (`Compile`)
   /// when `wasm` does not compile; a failed store is only reported.
   wasmtime::Module load(wasmtime::Engine &engine, std::span<const uint8_t> wasm,
                         ModuleLoadReport *report = nullptr,
