@@ -7,10 +7,15 @@
 //! ([`core::HostEnv`]), so it is unit-tested natively with test doubles
 //! (`cargo test`).
 //!
-//! Cargo features:
+//! Cargo features, each a guest of its own:
 //! - `debug-json` (default, guest.wasm): the debug view `guest_debug_state`;
+//! - `bench` (guest-bench.wasm): the benchmark's quiet exports and their
+//!   import `env::host_bench_echo`;
 //! - `hostile` (guest-hostile.wasm): exports that misbehave on purpose, for
 //!   the host's fail-safety tests (logic in `hostile`).
+//!
+//! guest.wasm (default features) imports only the article's three `env`
+//! functions, plus WASI.
 
 pub mod core;
 #[cfg(feature = "hostile")]
@@ -26,7 +31,7 @@ pub use ffi::article::{
 #[cfg(target_arch = "wasm32")]
 pub use ffi::buffers::{guest_alloc, guest_free, transform_string};
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub use ffi::bench::{bench_add, bench_call_host, bench_compute};
 #[cfg(all(target_arch = "wasm32", feature = "debug-json"))]
 pub use ffi::debug::guest_debug_state;

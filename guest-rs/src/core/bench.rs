@@ -1,9 +1,9 @@
-//! Quiet functions for the benchmark (`host-bench` and `bench-rs`): they
-//! print nothing, so that what is measured is the call,
+//! Quiet functions for the benchmark (feature `bench`, `host-bench` and
+//! `bench-rs`): they print nothing, so that what is measured is the call,
 //! not WASI's stdout. `bench-rs` also runs [`collatz_total_steps`] natively.
 
 /// What the call benchmark needs from its host: the `env::host_bench_echo`
-/// import.
+/// import, which only guest-bench.wasm has.
 pub trait EchoHost {
     /// Returns `value`: the cheapest round trip.
     fn echo(&mut self, value: i32) -> i32;

@@ -4,7 +4,7 @@
 //! - `buffers`: block layouts, packed `(offset, length)`, `transform_text`;
 //! - `state`: the bookkeeping the debug view shows ([`GuestState`]);
 //! - `debug`: that view as JSON (feature `debug-json`);
-//! - `bench`: the benchmark's quiet functions.
+//! - `bench`: the benchmark's quiet functions (feature `bench`).
 //!
 //! Nothing here is `unsafe` or reaches the host except through a trait, so
 //! every file is unit-tested natively (`cargo test`). The items are
@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod article;
+#[cfg(feature = "bench")]
 mod bench;
 mod buffers;
 #[cfg(feature = "debug-json")]
@@ -23,6 +24,7 @@ pub use article::{
     HostEnv, Point, add_points, perform_basic_add, perform_host_calls_test,
     perform_simple_add_and_read_internal_state,
 };
+#[cfg(feature = "bench")]
 pub use bench::{
     COLLATZ_MAX_LIMIT, EchoHost, bench_add, call_host_repeatedly, collatz_total_steps,
 };

@@ -1,5 +1,6 @@
-//! Exports for the benchmark (`host-bench`, `bench-rs`) and the one import
-//! they add, `env::host_bench_echo`. They print nothing, so that what is measured is
+//! Exports for the benchmark (`host-bench`, `bench-rs`; feature `bench`,
+//! built as guest-bench.wasm) and the one import they add,
+//! `env::host_bench_echo`. They print nothing, so that what is measured is
 //! the call, not WASI's stdout.
 
 use crate::core::{self, EchoHost};

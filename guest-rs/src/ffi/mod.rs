@@ -8,7 +8,7 @@
 //! - `buffers`: `guest_alloc`, `guest_free`, `transform_string`;
 //! - `debug`: `guest_debug_state` (feature `debug-json`);
 //! - `bench`: `bench_add`, `bench_call_host`, `bench_compute` and the
-//!   `env::host_bench_echo` import;
+//!   `env::host_bench_echo` import (feature `bench`, guest-bench.wasm);
 //! - `hostile`: the `hostile_*` exports (feature `hostile`, guest-hostile.wasm).
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -16,6 +16,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use crate::core::GuestState;
 
 pub mod article;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod buffers;
 #[cfg(feature = "debug-json")]
