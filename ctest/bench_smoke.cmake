@@ -3,10 +3,10 @@
 # figure the issue names is there with a positive median, min and max
 # (min <= median <= max) and a unit, and every ratio was computed. Speed is
 # not checked.
-# Usage: cmake -DHOST_BENCH=... -DHOST_BENCH_RS=... -DGUEST_WASM=... -DWORK_DIR=...
+# Usage: cmake -DHOST_BENCH=... -DHOST_BENCH_RS=... -DGUEST_BENCH_WASM=... -DWORK_DIR=...
 #              -P bench_smoke.cmake
 include("${CMAKE_CURRENT_LIST_DIR}/require_definitions.cmake")
-require_definitions(HOST_BENCH HOST_BENCH_RS GUEST_WASM WORK_DIR)
+require_definitions(HOST_BENCH HOST_BENCH_RS GUEST_BENCH_WASM WORK_DIR)
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
@@ -21,9 +21,9 @@ function(run_benchmark name)
   set(output "${output}" PARENT_SCOPE)
 endfunction()
 
-run_benchmark(host-bench-rs "${HOST_BENCH_RS}" --smoke --out bench-rs.json "${GUEST_WASM}")
+run_benchmark(host-bench-rs "${HOST_BENCH_RS}" --smoke --out bench-rs.json "${GUEST_BENCH_WASM}")
 run_benchmark(host-bench "${HOST_BENCH}" --smoke --rust bench-rs.json --out bench-results.json
-  "${GUEST_WASM}")
+  "${GUEST_BENCH_WASM}")
 foreach(expected "ratio of medians" "wrote bench-results.json")
   string(FIND "${output}" "${expected}" found)
   if(found EQUAL -1)

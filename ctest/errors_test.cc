@@ -146,7 +146,6 @@ TEST(ErrorModel, AnInitialMemoryOverTheLimitIsLimit) {
   host.defineHostFunction("env", "host_log_value", [](int32_t) {});
   host.defineHostFunction("env", "host_get_shared_value", [] { return int32_t{0}; });
   host.defineHostFunction("env", "host_set_shared_value", [](int32_t) {});
-  host.defineHostFunction("env", "host_bench_echo", [](int32_t value) { return value; });
   const Error error = errorOf([&] { host.initialize(); });
   EXPECT_EQ(error.kind(), ErrorKind::Limit);
   EXPECT_EQ(std::string(error.what()), "Module instantiation failed: memory minimum size of 17 "

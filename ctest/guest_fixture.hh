@@ -1,4 +1,4 @@
-// The GoogleTest fixture shared by the unit tests that run the real guest.
+// The GoogleTest fixtures shared by the unit tests that run the real guests.
 #ifndef WASMHOST_CTEST_GUEST_FIXTURE_HH
 #define WASMHOST_CTEST_GUEST_FIXTURE_HH
 
@@ -7,15 +7,29 @@
 #include "article_host.hh"
 #include "wasmhost/wasm_host.hh"
 
-/// The article's guest, with the env imports and quiet WASI stdout.
-struct GuestFixture : ::testing::Test {
+/// A guest built from guest-rs/, with the env imports and quiet WASI stdout.
+struct RustGuestFixture : ::testing::Test {
+  explicit RustGuestFixture(const char *wasm_path)
+      : host{wasm_path, wasmhost::WasmHostOptions{nullptr, false}} {}
+
   wasmhost::app::HostState state;
-  wasmhost::WasmHost host{WASMHOST_GUEST_WASM, wasmhost::WasmHostOptions{nullptr, false}};
+  wasmhost::WasmHost host;
 
   void SetUp() override {
     wasmhost::app::defineArticleHostFunctions(host, state);
     host.initialize();
   }
+};
+
+/// The article's guest, guest.wasm.
+struct GuestFixture : RustGuestFixture {
+  GuestFixture() : RustGuestFixture(WASMHOST_GUEST_WASM) {}
+};
+
+/// The benchmark's guest, guest-bench.wasm: the article's exports plus the
+/// quiet `bench_*` ones (cargo feature bench).
+struct BenchGuestFixture : RustGuestFixture {
+  BenchGuestFixture() : RustGuestFixture(WASMHOST_GUEST_BENCH_WASM) {}
 };
 
 #endif // WASMHOST_CTEST_GUEST_FIXTURE_HH

@@ -176,7 +176,7 @@ TEST_F(GuestFixture, TypedHandlesAreCachedPerSignature) {
   EXPECT_FALSE(mismatch);
 }
 
-TEST_F(GuestFixture, ATypedExportCallsWithoutLookingUpByName) {
+TEST_F(BenchGuestFixture, ATypedExportCallsWithoutLookingUpByName) {
   auto add = host.getTypedExport<std::tuple<int32_t>, std::tuple<int32_t, int32_t>>("bench_add");
   ASSERT_TRUE(add) << add.err().message();
   int32_t sum = 0;
@@ -204,7 +204,7 @@ TEST_F(GuestFixture, LongExportNamesAreFoundByNameEveryTime) {
   }
 }
 
-TEST_F(GuestFixture, BenchExportsComputeTheirResults) {
+TEST_F(BenchGuestFixture, BenchExportsComputeTheirResults) {
   auto calls = host.callFunction<std::tuple<int32_t>, std::tuple<int32_t>>(
       "bench_call_host", std::make_tuple(int32_t{1000}));
   ASSERT_TRUE(calls);

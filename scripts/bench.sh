@@ -13,11 +13,11 @@ note "so the wasmtime crates are not compiled a second time."
 cmake --build "$BUILD_DIR" --target host-bench-rs
 
 cd "$BUILD_DIR"
-step "Running the Rust comparator: ./host-bench-rs --out bench-rs.json ${*:+$* }guest.wasm"
-./host-bench-rs --out bench-rs.json "$@" guest.wasm
+step "Running the Rust comparator: ./host-bench-rs --out bench-rs.json ${*:+$* }guest-bench.wasm"
+./host-bench-rs --out bench-rs.json "$@" guest-bench.wasm
 
-step "Running the C++ benchmark: ./host-bench --rust bench-rs.json --out bench-results.json ${*:+$* }guest.wasm"
+step "Running the C++ benchmark: ./host-bench --rust bench-rs.json --out bench-results.json ${*:+$* }guest-bench.wasm"
 note "On a busy or shared machine the figures are noisy: compare ratios from one run."
-./host-bench --rust bench-rs.json --out bench-results.json "$@" guest.wasm
+./host-bench --rust bench-rs.json --out bench-results.json "$@" guest-bench.wasm
 
 step "Results: $BUILD_DIR/bench-results.json"

@@ -3,10 +3,11 @@
 //! Runs the guest's quiet benchmark exports through Wasmtime's Rust embedding
 //! API (`TypedFunc::call`, `Linker::func_wrap`), and the guest's compute
 //! kernel both as wasm and compiled natively, in turns (the `guest` crate is a
-//! dependency, so `guest::core` is the very code that `guest.wasm` runs). Writes its figures as JSON in the
-//! same format as `host-bench`, which joins them into `bench-results.json`.
+//! dependency with its feature `bench`, so `guest::core` is the very code that
+//! `guest-bench.wasm` runs). Writes its figures as JSON in the same format as
+//! `host-bench`, which joins them into `bench-results.json`.
 //!
-//! Usage: host-bench-rs [--smoke] [--reps N] [--out FILE] <guest.wasm>
+//! Usage: host-bench-rs [--smoke] [--reps N] [--out FILE] <guest-bench.wasm>
 
 mod figure;
 
@@ -82,7 +83,9 @@ fn parse_args() -> Result<Options> {
                     .into();
             }
             "--help" => {
-                println!("Usage: host-bench-rs [--smoke] [--reps N] [--out FILE] <guest.wasm>");
+                println!(
+                    "Usage: host-bench-rs [--smoke] [--reps N] [--out FILE] <guest-bench.wasm>"
+                );
                 std::process::exit(0);
             }
             _ if arg.starts_with("--") => bail!("unknown option '{arg}'"),
@@ -93,7 +96,7 @@ fn parse_args() -> Result<Options> {
     if let Some(reps) = reps {
         sizes.reps = reps;
     }
-    let guest = guest.ok_or_else(|| format_err!("missing guest.wasm"))?;
+    let guest = guest.ok_or_else(|| format_err!("missing guest-bench.wasm"))?;
     Ok(Options { sizes, out, guest })
 }
 

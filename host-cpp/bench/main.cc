@@ -16,7 +16,7 @@ namespace {
 using namespace wasmhost::bench;
 
 constexpr std::string_view kUsage =
-    R"(Usage: host-bench [options] <guest.wasm>
+    R"(Usage: host-bench [options] <guest-bench.wasm>
   --smoke      tiny counts: checks that every figure can be measured (seconds)
   --reps N     repetitions per figure (default 15, 5 with --smoke)
   --rust FILE  join the figures of host-bench-rs, read from FILE (its --out)
@@ -74,7 +74,7 @@ Options parseOptions(int argc, char **argv) {
     }
   }
   if (options.guest.empty()) {
-    throw UsageError{"missing guest.wasm"};
+    throw UsageError{"missing guest-bench.wasm"};
   }
   if (reps > 0) {
     options.sizes.reps = reps;

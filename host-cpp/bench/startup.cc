@@ -92,7 +92,7 @@ Figure instantiatePre(std::vector<uint8_t> &wasm, const Sizes &sizes) {
   auto engine = pooledEngine();
   auto module = unwrap("compiling", wasmtime::Module::compile(engine, wasm));
   auto linker = rawLinker(engine, module);
-  const InstancePre pre(linker, engine, module, "guest.wasm");
+  const InstancePre pre(linker, engine, module, "guest-bench.wasm");
   return measure("start.instantiate_pre_pooling_us", "us", sizes.reps, [&] {
     double total = 0;
     for (int i = 0; i < sizes.instantiations; ++i) {

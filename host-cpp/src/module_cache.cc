@@ -222,8 +222,8 @@ void ModuleCache::store(const wasmtime::Module &module, std::span<const uint8_t>
   std::error_code error;
   const bool created = std::filesystem::create_directories(dir_, error);
   if (error) {
-    throw Error(ErrorKind::Io, "cannot create cache folder '" + dir_.string() +
-                             "': " + error.message());
+    throw Error(ErrorKind::Io,
+                "cannot create cache folder '" + dir_.string() + "': " + error.message());
   }
   if (created) { // whoever can write here can make the host run their code
     std::filesystem::permissions(dir_, std::filesystem::perms::owner_all, error);
@@ -251,7 +251,7 @@ void ModuleCache::store(const wasmtime::Module &module, std::span<const uint8_t>
     std::error_code ignored;
     std::filesystem::remove(temporary, ignored);
     throw Error(ErrorKind::Io, "cannot rename '" + temporary.string() + "' to '" + path.string() +
-                             "': " + error.message());
+                                   "': " + error.message());
   }
 }
 

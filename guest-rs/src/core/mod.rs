@@ -1,0 +1,34 @@
+//! The plugin's logic, in safe Rust, one file per concern (as `ffi` is):
+//!
+//! - `article`: the article's five patterns ([`Point`], [`HostEnv`]);
+//! - `buffers`: block layouts, packed `(offset, length)`, `transform_text`;
+//! - `state`: the bookkeeping the debug view shows ([`GuestState`]);
+//! - `debug`: that view as JSON (feature `debug-json`);
+//! - `bench`: the benchmark's quiet functions (feature `bench`).
+//!
+//! Nothing here is `unsafe` or reaches the host except through a trait, so
+//! every file is unit-tested natively (`cargo test`). The items are
+//! re-exported here: `core::Point`, `core::GuestState`, ... are the paths.
+
+#![forbid(unsafe_code)]
+
+mod article;
+#[cfg(feature = "bench")]
+mod bench;
+mod buffers;
+#[cfg(feature = "debug-json")]
+mod debug;
+mod state;
+
+pub use article::{
+    HostEnv, Point, add_points, perform_basic_add, perform_host_calls_test,
+    perform_simple_add_and_read_internal_state,
+};
+#[cfg(feature = "bench")]
+pub use bench::{
+    COLLATZ_MAX_LIMIT, EchoHost, bench_add, call_host_repeatedly, collatz_total_steps,
+};
+pub use buffers::{buffer_layout, pack_slice, transform_text, unpack_slice};
+#[cfg(feature = "debug-json")]
+pub use debug::debug_state_json;
+pub use state::{CallCounters, GuestState, POINTS_REMEMBERED};
