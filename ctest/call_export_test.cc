@@ -24,8 +24,8 @@ TEST(CallArguments, ParsesEachTypeBySignature) {
 }
 
 TEST(CallArguments, AcceptsUnsignedSpellingsAsBitPatterns) {
-  auto values = wasmhost::app::parseCallArguments("f", FuncType({ValType::i32(), ValType::i64()}, {}),
-                                             {"4294967295", "18446744073709551615"});
+  auto values = wasmhost::app::parseCallArguments(
+      "f", FuncType({ValType::i32(), ValType::i64()}, {}), {"4294967295", "18446744073709551615"});
   EXPECT_EQ(values[0].i32(), -1);
   EXPECT_EQ(values[1].i64(), -1);
 }

@@ -9,8 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "guest_fixture.hh"
-#include "wasmhost/guest_buffer.hh"
 #include "point.hh"
+#include "wasmhost/guest_buffer.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace {
@@ -19,8 +19,8 @@ using wasmhost::GuestBuffer;
 using wasmhost::GuestDataError;
 using wasmhost::GuestLinkError;
 using wasmhost::GuestSlice;
-using wasmhost::app::Point;
 using wasmhost::WasmHost;
+using wasmhost::app::Point;
 
 struct GuestBufferTest : GuestFixture {
   /// The guest's debug view, through the same string path.

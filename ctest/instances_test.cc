@@ -16,9 +16,9 @@
 
 namespace {
 
-using wasmhost::app::HostState;
 using wasmhost::InstancePre;
 using wasmhost::WasmHost;
+using wasmhost::app::HostState;
 
 std::shared_ptr<const InstancePre> prepareGuest() {
   WasmHost shared(WASMHOST_GUEST_WASM, wasmhost::WasmHostOptions{nullptr, false});

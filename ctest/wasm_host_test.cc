@@ -20,9 +20,9 @@
 namespace {
 
 using wasmhost::GuestTrap;
+using wasmhost::WasmHost;
 using wasmhost::app::HostState;
 using wasmhost::app::Point;
-using wasmhost::WasmHost;
 
 std::string modulePath(const std::string &name) {
   return std::string(WASMHOST_TEST_MODULES) + "/" + name;
