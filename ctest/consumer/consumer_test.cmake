@@ -20,6 +20,7 @@
 # nor the Wasmtime cache, and a parent with its own Wasmtime no cargo.
 cmake_minimum_required(VERSION 3.21)
 include("${CMAKE_CURRENT_LIST_DIR}/../require_definitions.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/../outer_wasmtime.cmake")
 require_definitions(MODE SOURCE_DIR WORK_DIR)
 set(consumer_dir "${CMAKE_CURRENT_LIST_DIR}")
 
@@ -131,7 +132,6 @@ endfunction()
 
 set(prefix_wasmtime_library "${PREFIX}/${LIBDIR}/wasmhost/libwasmtime.a")
 set(prefix_wasmtime_include "${PREFIX}/include/wasmhost/third_party/wasmtime")
-string(REPLACE "," ";" WASMTIME_FEATURES "${WASMTIME_FEATURES_CSV}")
 
 if(MODE STREQUAL "install")
   require_definitions(BUILD_DIR PREFIX LIBDIR CONFIG WASMTIME_LIBRARY)
@@ -208,14 +208,10 @@ elseif(MODE STREQUAL "add-subdirectory")
   require_definitions(GUEST_WASM WASMTIME_PROVIDER WASMHOST_CACHE_DIR WASMTIME_PREFIX)
   # The outer build's Wasmtime: the source provider from its (complete) cache,
   # so that configuring runs no cargo either; or its prefix.
+  outer_wasmtime_args(provider_args "${WORK_DIR}")
   if(WASMTIME_PROVIDER STREQUAL "source")
-    # The features are a list: through an initial cache, not -D.
-    file(WRITE "${WORK_DIR}/provider.cmake"
-      "set(WASMTIME_FEATURES \"${WASMTIME_FEATURES}\" CACHE STRING \"\")\n")
-    set(provider_args "-DWASMHOST_CACHE_DIR=${WASMHOST_CACHE_DIR}" -C "${WORK_DIR}/provider.cmake")
     set(provider_message "reusing the cached build")
   else()
-    set(provider_args -DWASMTIME_PROVIDER=prebuilt "-DWASMTIME_ROOT=${WASMTIME_PREFIX}")
     set(provider_message "Wasmtime 48\\.0\\.8 \\(prebuilt\\)")
   endif()
   if(SANITIZE)
