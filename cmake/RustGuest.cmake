@@ -3,10 +3,20 @@
 #
 # Builds a cargo cdylib for wasm32-wasip1 (release profile) and copies the
 # .wasm to OUTPUT. Rebuilt when the crate's sources, manifest or lock change.
+#
+# Included only when a guest is built (the program, the tests or the
+# benchmark): only then are cargo and the wasm32-wasip1 target required.
 include_guard(GLOBAL)
 
-find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
-find_program(RUSTC_EXECUTABLE rustc HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
+foreach(_tool cargo rustc)
+  string(TOUPPER "${_tool}" _var)
+  find_program(${_var}_EXECUTABLE ${_tool} HINTS "$ENV{HOME}/.cargo/bin")
+  if(NOT ${_var}_EXECUTABLE)
+    message(FATAL_ERROR "wasmhost builds a Rust guest (for WASMHOST_BUILD_APP, "
+      "WASMHOST_BUILD_TESTS or WASMHOST_BUILD_BENCH) and needs ${_tool}: install Rust with "
+      "rustup (https://rustup.rs), or turn those options off to build the library alone.")
+  endif()
+endforeach()
 
 # Fail at configure time, naming the fix, rather than deep inside cargo.
 execute_process(COMMAND "${RUSTC_EXECUTABLE}" --print sysroot

@@ -6,6 +6,9 @@
 #   release  download the official C API release tarball (URL + SHA-256)
 #   prebuilt use WASMTIME_ROOT, an extracted tarball or an install prefix
 # Every provider ends in a prefix with include/wasmtime.hh and lib/libwasmtime.a.
+# None runs when the including project has defined wasmtime::wasmtime itself
+# (wasmhost as a dependency): that target is used, once its version is checked.
+# Only the source provider needs cargo, and only when its cache is not complete.
 include_guard(GLOBAL)
 
 set(WASMTIME_VERSION "48.0.8")
@@ -31,11 +34,6 @@ set(WASMTIME_FEATURES
   CACHE STRING "Cargo features of wasmtime-c-api-impl for the source provider")
 
 function(_wasmtime_from_source out_prefix)
-  find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin")
-  if(NOT CARGO_EXECUTABLE)
-    message(FATAL_ERROR "WASMTIME_PROVIDER=source needs cargo (https://rustup.rs), or use "
-      "-DWASMTIME_PROVIDER=release / prebuilt.")
-  endif()
   set(crate_dir "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/wasmtime-c-api")
   set(features ${WASMTIME_FEATURES})
   list(SORT features)
@@ -72,6 +70,12 @@ function(_wasmtime_from_source out_prefix)
       AND EXISTS "${prefix}/include/wasmtime.hh")
     message(STATUS "Wasmtime ${WASMTIME_VERSION}: reusing the cached build in ${prefix}")
   else()
+    # Only a build needs cargo: a complete cache does not.
+    find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin")
+    if(NOT CARGO_EXECUTABLE)
+      message(FATAL_ERROR "WASMTIME_PROVIDER=source needs cargo (https://rustup.rs) to build "
+        "the Wasmtime C API into ${prefix}, or use -DWASMTIME_PROVIDER=release / prebuilt.")
+    endif()
     message(STATUS "Wasmtime ${WASMTIME_VERSION}: building the C API with cargo "
       "(features: ${feature_csv}).")
     message(STATUS "  This happens once per machine and takes about 5-10 minutes on 2 cores; "
@@ -184,6 +188,44 @@ set(WASMTIME_ROOT "" CACHE PATH
   "Extracted Wasmtime C API tarball or install prefix (prebuilt provider)")
 
 # --- the imported target -------------------------------------------------------
+# The Wasmtime version of the headers in `include_dir`, in `out_var`.
+function(_wasmtime_header_version include_dir out_var)
+  file(STRINGS "${include_dir}/wasmtime.h" version_line REGEX "^#define WASMTIME_VERSION \"")
+  string(REGEX REPLACE ".*\"(.*)\".*" "\\1" version "${version_line}")
+  set(${out_var} "${version}" PARENT_SCOPE)
+endfunction()
+
+# The project that includes wasmhost (add_subdirectory, FetchContent) may
+# bring its own wasmtime::wasmtime; then no provider runs, and no cargo is
+# needed. It must be the pinned version: checked when its headers are found.
+if(TARGET wasmtime::wasmtime)
+  get_target_property(_wasmtime_includes wasmtime::wasmtime INTERFACE_INCLUDE_DIRECTORIES)
+  set(WASMTIME_INCLUDE_DIR "")
+  foreach(_dir IN LISTS _wasmtime_includes)
+    if(EXISTS "${_dir}/wasmtime.h")
+      set(WASMTIME_INCLUDE_DIR "${_dir}")
+      break()
+    endif()
+  endforeach()
+  if(WASMTIME_INCLUDE_DIR)
+    _wasmtime_header_version("${WASMTIME_INCLUDE_DIR}" _wasmtime_found_version)
+    if(NOT _wasmtime_found_version STREQUAL WASMTIME_VERSION)
+      message(FATAL_ERROR "The target wasmtime::wasmtime defined before wasmhost is Wasmtime "
+        "${_wasmtime_found_version} (${WASMTIME_INCLUDE_DIR}/wasmtime.h); wasmhost is pinned to "
+        "${WASMTIME_VERSION}.")
+    endif()
+  endif()
+  # For the install rules (WasmhostInstall.cmake), which copy the library.
+  get_target_property(WASMTIME_LIBRARY wasmtime::wasmtime IMPORTED_LOCATION)
+  if(NOT WASMTIME_LIBRARY)
+    set(WASMTIME_LIBRARY "")
+  endif()
+  set(WASMTIME_PROVIDER_USED "target")
+  message(STATUS "Wasmtime ${WASMTIME_VERSION}: the target wasmtime::wasmtime defined before "
+    "wasmhost (${WASMTIME_LIBRARY})")
+  return()
+endif()
+
 if(WASMTIME_PROVIDER STREQUAL "source")
   _wasmtime_from_source(_wasmtime_prefix)
 elseif(WASMTIME_PROVIDER STREQUAL "release")
@@ -205,9 +247,7 @@ if(NOT WASMTIME_INCLUDE_DIR OR NOT WASMTIME_LIBRARY)
   message(FATAL_ERROR "No Wasmtime C API in ${_wasmtime_prefix}: expected "
     "include/wasmtime.hh and lib/libwasmtime.a.")
 endif()
-file(STRINGS "${WASMTIME_INCLUDE_DIR}/wasmtime.h" _wasmtime_version_line
-  REGEX "^#define WASMTIME_VERSION \"")
-string(REGEX REPLACE ".*\"(.*)\".*" "\\1" _wasmtime_found_version "${_wasmtime_version_line}")
+_wasmtime_header_version("${WASMTIME_INCLUDE_DIR}" _wasmtime_found_version)
 if(NOT _wasmtime_found_version STREQUAL WASMTIME_VERSION)
   message(FATAL_ERROR "Wasmtime in ${_wasmtime_prefix} is ${_wasmtime_found_version}, "
     "this project is pinned to ${WASMTIME_VERSION}.")
@@ -220,4 +260,5 @@ set_target_properties(wasmtime::wasmtime PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${WASMTIME_INCLUDE_DIR}"
   INTERFACE_LINK_LIBRARIES "Threads::Threads;${CMAKE_DL_LIBS};m")
 set(WASMTIME_PREFIX "${_wasmtime_prefix}" CACHE INTERNAL "Folder the Wasmtime C API came from")
+set(WASMTIME_PROVIDER_USED "${WASMTIME_PROVIDER}")
 message(STATUS "Wasmtime ${WASMTIME_VERSION} (${WASMTIME_PROVIDER}): ${WASMTIME_LIBRARY}")

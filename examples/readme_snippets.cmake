@@ -1,6 +1,7 @@
 # Fails unless every ```cpp block of README is a verbatim excerpt of one of the
 # files in EXAMPLES_DIR, so that the README's code is code CTest compiles and
 # runs. Usage: cmake -DREADME=... -DEXAMPLES_DIR=... -P readme_snippets.cmake
+cmake_minimum_required(VERSION 3.21)
 foreach(var README EXAMPLES_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "readme_snippets.cmake needs -D${var}=...")

@@ -34,8 +34,9 @@ version_at_least() { # version_at_least HAVE WANT
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
 }
 
-# ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.20, the
-# wasm32-wasip1 target; with --for-tests also GoogleTest, clippy and rustfmt.
+# ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21, the
+# wasm32-wasip1 target; with --for-tests also GoogleTest, clang-format,
+# pkg-config and python3's pip (the consumer and cmake tests), clippy and rustfmt.
 ensure_build_tools() {
   local for_tests=0
   [ "${1:-}" = "--for-tests" ] && for_tests=1
@@ -51,12 +52,12 @@ ensure_build_tools() {
   if ! command -v cmake >/dev/null 2>&1; then
     step "Installing cmake"
     apt_install cmake ||
-      die "cmake not found: install cmake >= 3.20 (apt-get install cmake, or pip install cmake) and run this again"
+      die "cmake not found: install cmake >= 3.21 (apt-get install cmake, or pip install cmake) and run this again"
   fi
   local cmake_version
   cmake_version="$(cmake --version | head -n1 | awk '{print $3}')"
-  version_at_least "$cmake_version" 3.20 ||
-    die "cmake $cmake_version is too old: this project needs cmake >= 3.20 (pip install cmake)"
+  version_at_least "$cmake_version" 3.21 ||
+    die "cmake $cmake_version is too old: this project needs cmake >= 3.21 (pip install cmake)"
   note "cmake $cmake_version"
 
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
@@ -81,6 +82,20 @@ ensure_build_tools() {
         die "clang-format not found: install it (apt-get install clang-format) and run this again"
     fi
     note "clang-format installed"
+    # The consumer tests link with pkg-config's flags alone; cmake.minimum-version
+    # installs the declared minimum cmake with pip (PyPI) into the per-user cache.
+    if ! command -v pkg-config >/dev/null 2>&1; then
+      step "Installing pkg-config"
+      apt_install pkgconf ||
+        die "pkg-config not found: install it (apt-get install pkgconf) and run this again"
+    fi
+    note "pkg-config installed"
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+      step "Installing python3 and pip"
+      apt_install python3-pip ||
+        die "python3 -m pip not found: install it (apt-get install python3-pip) and run this again"
+    fi
+    note "python3 and pip installed"
     local component
     for component in clippy rustfmt; do
       if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
