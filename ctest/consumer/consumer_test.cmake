@@ -15,9 +15,10 @@
 #   pkg-config         c++ main.cc $(pkg-config --cflags --libs wasmhost) from PREFIX
 #   shared-library     a shared library with wasmhost inside exports none of Wasmtime
 #
-# Everything but `install`, `add-subdirectory` and `build-tree` runs with
-# cargo out of PATH and HOME in WORK_DIR: the prefix must need neither cargo
-# nor the Wasmtime cache, and a parent with its own Wasmtime no cargo.
+# The consumers run with cargo out of PATH and HOME in WORK_DIR: the prefix
+# must need neither cargo nor the Wasmtime cache, a parent with its own
+# Wasmtime no cargo, and add-subdirectory (the outer build's cached Wasmtime)
+# must run no cargo either.
 cmake_minimum_required(VERSION 3.21)
 include("${CMAKE_CURRENT_LIST_DIR}/../require_definitions.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/../outer_wasmtime.cmake")
