@@ -1,4 +1,6 @@
 // Unit tests of `host --call` argument parsing and result formatting.
+#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,6 +45,29 @@ TEST(CallResults, FormatsSpaceSeparated) {
                                      wasmtime::Val(2.5)};
   EXPECT_EQ(wasmhost::app::formatCallResults(results), "-1 42 2.5");
   EXPECT_EQ(wasmhost::app::formatCallResults({}), "");
+}
+
+TEST(CallResults, FloatsReadBackToTheSameBits) {
+  using wasmhost::app::formatFloat;
+  EXPECT_EQ(formatFloat(3.141592653589793), "3.141592653589793");
+  EXPECT_EQ(formatFloat(16777217.0f), "16777216"); // the float nearest 16777217
+  EXPECT_EQ(formatFloat(0.1f), "0.1");
+  EXPECT_EQ(formatFloat(1e300), "1e+300");
+  EXPECT_EQ(formatFloat(-0.0), "-0");
+  EXPECT_EQ(formatFloat(std::numeric_limits<double>::infinity()), "inf");
+  EXPECT_EQ(formatFloat(-std::numeric_limits<float>::infinity()), "-inf");
+  EXPECT_EQ(formatFloat(std::numeric_limits<double>::quiet_NaN()), "nan");
+  for (double value : {0.1, 1.0 / 3.0, 2.2250738585072014e-308, 123456789.123456789}) {
+    EXPECT_EQ(std::stod(formatFloat(value)), value) << formatFloat(value);
+  }
+}
+
+TEST(CallResults, AV128IsItsLanesInHexAndAReferenceItsKind) {
+  wasmtime_v128 bytes = {1, 0, 0, 0, 2, 0, 0, 0, 0xef, 0xbe, 0xad, 0xde, 0xff, 0xff, 0xff, 0xff};
+  EXPECT_EQ(wasmhost::app::formatCallResults({wasmtime::Val(wasmtime::V128(bytes))}),
+            "i32x4 0x00000001 0x00000002 0xdeadbeef 0xffffffff");
+  EXPECT_EQ(wasmhost::app::formatCallResults({wasmtime::Val(std::optional<wasmtime::Func>())}),
+            "funcref:null");
 }
 
 } // namespace

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -12,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "cli.hh"
+#include "run_modes.hh"
 #include "wasmhost/guest_buffer.hh"
 #include "wasmhost/plugin.hh"
 #include "wasmhost/plugin_instance.hh"
@@ -187,6 +190,42 @@ TEST(ErrorModel, TheCliMapsEveryKindToTheContractsExitStatus) {
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Trap), 3);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Exit), 3);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::GuestData), 1);
+}
+
+TEST(FailedReinstantiation, LeavesNoHandleThatCanReachAStore) {
+  int starts = 0;
+  WasmHost host(modulePath("second_start_fails.wat"), quiet());
+  host.defineHostFunction("env", "start_hook", [&starts] {
+    if (++starts > 1) {
+      throw std::runtime_error("no second start");
+    }
+  });
+  host.initialize();
+  auto answer = host.getTypedExport<std::tuple<int32_t>>("answer");
+  ASSERT_TRUE(answer);
+  auto func = host.getFunction("answer");
+  ASSERT_TRUE(func);
+  EXPECT_EQ(std::get<0>(answer.ok_ref().call().unwrap()), 42);
+
+  const Error failed = errorOf([&] { host.reinstantiate(); });
+  EXPECT_EQ(failed.kind(), ErrorKind::Trap);
+  auto stale = answer.ok_ref().call();
+  ASSERT_FALSE(stale);
+  EXPECT_NE(stale.err().message().find("stale handle"), std::string::npos);
+  auto old_func = host.callDynamic(func.ok(), {});
+  ASSERT_FALSE(old_func);
+  EXPECT_NE(old_func.err().message().find("belongs to another store"), std::string::npos);
+  EXPECT_FALSE(host.isInitialized());
+  auto by_name = host.callFunction<std::tuple<int32_t>>("answer");
+  ASSERT_FALSE(by_name);
+  EXPECT_NE(by_name.err().message().find("not initialized"), std::string::npos);
+
+  std::ostringstream out;
+  std::ostringstream errors;
+  EXPECT_EQ(wasmhost::app::dumpGuestState(host, out, errors), 2);
+  EXPECT_EQ(errors.str(), "host: error: --dump-state: the module is not instantiated (its last "
+                          "instantiation failed)\n");
+  EXPECT_EQ(out.str(), "");
 }
 
 // --- Plugin and PluginInstance. ---------------------------------------------

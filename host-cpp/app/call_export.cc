@@ -1,7 +1,9 @@
 #include "call_export.hh"
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -9,6 +11,14 @@
 
 namespace wasmhost::app {
 namespace {
+
+/// The shortest text that reads back to the same bits (`std::to_chars`):
+/// `16777216`, `3.141592653589793`, `nan`, `inf`, `-inf`, `-0`.
+template <typename Float> std::string shortestText(Float value) {
+  char text[64];
+  const auto written = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, written.ptr);
+}
 
 /// Parses a whole decimal integer that fits `Signed` or its unsigned
 /// counterpart (so u32/u64 arguments can be written as such).
@@ -88,31 +98,59 @@ std::vector<wasmtime::Val> parseCallArguments(const std::string &export_name,
   return values;
 }
 
+std::string formatFloat(double value) { return shortestText(value); }
+std::string formatFloat(float value) { return shortestText(value); }
+
+std::string formatV128(const wasmtime::V128 &value) {
+  // Four i32 lanes, lane 0 first, each as 8 hex digits (wasm is little-endian).
+  std::string text = "i32x4";
+  for (int lane = 0; lane < 4; ++lane) {
+    uint32_t bits = 0;
+    std::memcpy(&bits, &value.v128[lane * 4], sizeof bits);
+    char hex[12];
+    std::snprintf(hex, sizeof hex, " 0x%08x", bits);
+    text += hex;
+  }
+  return text;
+}
+
 std::string formatCallResults(const std::vector<wasmtime::Val> &results) {
-  std::ostringstream out;
+  std::string out;
   const char *separator = "";
   for (const auto &result : results) {
-    out << separator;
+    out += separator;
     switch (result.kind()) {
     case wasmtime::ValKind::I32:
-      out << result.i32();
+      out += std::to_string(result.i32());
       break;
     case wasmtime::ValKind::I64:
-      out << result.i64();
+      out += std::to_string(result.i64());
       break;
     case wasmtime::ValKind::F32:
-      out << result.f32();
+      out += formatFloat(result.f32());
       break;
     case wasmtime::ValKind::F64:
-      out << result.f64();
+      out += formatFloat(result.f64());
+      break;
+    case wasmtime::ValKind::V128:
+      out += formatV128(result.v128());
+      break;
+    case wasmtime::ValKind::FuncRef:
+      out += result.funcref() ? "funcref" : "funcref:null";
+      break;
+    case wasmtime::ValKind::ExternRef:
+      out += result.externref() ? "externref" : "externref:null";
+      break;
+    case wasmtime::ValKind::AnyRef:
+      out += result.anyref() ? "anyref" : "anyref:null";
       break;
     default:
-      out << "<reference>";
+      out += "exnref";
       break;
     }
     separator = " ";
   }
-  return out.str();
+  return out;
 }
 
 } // namespace wasmhost::app

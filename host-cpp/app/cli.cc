@@ -169,9 +169,6 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
   if (options.help || options.version) {
     return options;
   }
-  if (options.module_path.empty()) {
-    throw UsageError("missing module: host [options] <module.wasm|module.wat>");
-  }
   if (options.call_export && !options.scenarios.empty()) {
     throw UsageError("--call and --scenario cannot be combined");
   }
@@ -183,6 +180,13 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
   }
   if (options.instances && options.call_export) {
     throw UsageError("--call and --instances cannot be combined");
+  }
+  if (options.module_path.empty()) {
+    // --call takes every argument after it: a module named there is an argument.
+    throw UsageError(options.call_export
+                         ? "missing module: it must come before --call, which takes the rest of "
+                           "the line as arguments (host [options] <module> --call EXPORT [ARG...])"
+                         : "missing module: host [options] <module.wasm|module.wat>");
   }
   if (options.instances) {
     options.threads = threads.value_or(1);

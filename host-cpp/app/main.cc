@@ -1,4 +1,6 @@
 // `host`: runs the tutorial's scenarios (or one `--call`) against a module.
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -56,9 +58,22 @@ int runCall(const cli::Options &options, WasmHost &host, std::ostream &narration
   return cli::kOk;
 }
 
-} // namespace
+/// Output the host could not write is an error, not a silent exit 0 (a full
+/// disk, a closed stdout): checked once, after everything is written.
+int checkedOutput(int status) {
+  errno = 0;
+  std::cout.flush();
+  if (!std::cout) {
+    const int write_errno = errno;
+    std::cerr << "host: error: cannot write the output to standard output"
+              << (write_errno != 0 ? std::string(": ") + std::strerror(write_errno) : "")
+              << std::endl;
+    return worseStatus(status, cli::kSetupError);
+  }
+  return status;
+}
 
-int main(int argc, char **argv) {
+int run(int argc, char **argv) {
   cli::Options options;
   std::string note;
   try {
@@ -104,3 +119,7 @@ int main(int argc, char **argv) {
     return reportError(error.what(), cli::kSetupError);
   }
 }
+
+} // namespace
+
+int main(int argc, char **argv) { return checkedOutput(run(argc, argv)); }

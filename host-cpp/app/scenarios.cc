@@ -141,6 +141,10 @@ bool freshInstance(ScenarioContext &context, std::ostream &errors, bool &trapped
 
 } // namespace
 
+int ScenarioSummary::passedRuns(std::string_view name) const {
+  return static_cast<int>(std::count(passed_names.begin(), passed_names.end(), name));
+}
+
 ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioContext &context,
                                 std::ostream &verdicts, std::ostream &errors, bool keep_going) {
   ScenarioSummary summary;
@@ -162,6 +166,7 @@ ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioC
     verdicts << std::endl;
     if (result.outcome == Outcome::Passed) {
       ++summary.passed;
+      summary.passed_names.push_back(name);
       continue;
     }
     ++summary.failed;

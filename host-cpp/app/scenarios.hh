@@ -56,6 +56,10 @@ struct ScenarioSummary {
   int skipped = 0;
   bool any_trap = false;
   bool any_link_error = false;
+  /// How many runs of `name` passed.
+  [[nodiscard]] int passedRuns(std::string_view name) const;
+  /// The scenarios that passed, in order (with repeats).
+  std::vector<std::string> passed_names;
 };
 
 /// Runs `names` in order: a `--- Scenario NAME ---` header on the context's

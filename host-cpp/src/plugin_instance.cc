@@ -119,19 +119,24 @@ void PluginInstance::setStoreWasi() {
   // The sandbox: stdout and stderr only. No preopened directory, no
   // environment variable, no argument, an empty stdin.
   wasmtime::WasiConfig wasi;
+  const auto write_to_stream = [](void *stream, const unsigned char *bytes,
+                                  size_t size) -> ptrdiff_t {
+    static_cast<std::ostream *>(stream)->write(reinterpret_cast<const char *>(bytes),
+                                               static_cast<std::streamsize>(size));
+    return static_cast<ptrdiff_t>(size);
+  };
   if (options_.guest_stdout_stream != nullptr) {
-    wasi_config_set_stdout_custom(
-        wasi.capi(),
-        [](void *stream, const unsigned char *bytes, size_t size) -> ptrdiff_t {
-          static_cast<std::ostream *>(stream)->write(reinterpret_cast<const char *>(bytes),
-                                                     static_cast<std::streamsize>(size));
-          return static_cast<ptrdiff_t>(size);
-        },
-        options_.guest_stdout_stream, nullptr);
+    wasi_config_set_stdout_custom(wasi.capi(), write_to_stream, options_.guest_stdout_stream,
+                                  nullptr);
   } else if (options_.guest_stdout) {
     wasi.inherit_stdout();
   }
-  wasi.inherit_stderr();
+  if (options_.guest_stderr_stream != nullptr) {
+    wasi_config_set_stderr_custom(wasi.capi(), write_to_stream, options_.guest_stderr_stream,
+                                  nullptr);
+  } else {
+    wasi.inherit_stderr();
+  }
   auto wasi_set_res = store_context_.set_wasi(std::move(wasi));
   if (!wasi_set_res) {
     throw Error(ErrorKind::Io,
@@ -187,8 +192,14 @@ void PluginInstance::initialize() {
   findMemory();
   auto reactor_init = instance_->get(store_context_, "_initialize");
   if (reactor_init && std::holds_alternative<wasmtime::Func>(*reactor_init)) {
+    const auto &init = std::get<wasmtime::Func>(*reactor_init);
+    auto type = init.type(store_context_);
+    if (type->params().size() != 0 || type->results().size() != 0) {
+      throw Error(ErrorKind::Signature, "export '_initialize' has type " + describeType(init) +
+                                            ", not the () -> () of a WASI reactor's _initialize");
+    }
     narration() << "[Host Setup] Running the reactor's '_initialize'..." << std::endl;
-    auto result = callDynamic(std::get<wasmtime::Func>(*reactor_init), {});
+    auto result = callDynamic(init, {});
     if (!result) {
       throw toError("'_initialize'", result.err_ref(), ErrorKind::Trap);
     }
@@ -241,6 +252,10 @@ void PluginInstance::findMemory() {
 
 void PluginInstance::reinstantiate() {
   narration() << "[Host Setup] Re-instantiating the module in a fresh store..." << std::endl;
+  // Whatever happens next, handles of the old instance are refused from now
+  // on: they would reach into a store that is gone, or into the new one.
+  ++instance_generation_;
+  store_id_ = 0;
   exports_.clear();
   memory_.reset();
   instance_.reset();

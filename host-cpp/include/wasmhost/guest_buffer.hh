@@ -41,8 +41,9 @@ Results callOrThrow(PluginInstance &instance, std::string_view name,
   if (!result) {
     const ErrorKind kind = PluginInstance::callErrorKind(result.err_ref());
     if (kind == ErrorKind::Trap || kind == ErrorKind::Exit) {
+      // Its kind and the limit it hit, as for any call (`describeTrap`).
       std::string message("'");
-      message.append(name).append("' trapped: ").append(result.err().message());
+      message.append(name).append("' trapped: ").append(instance.describeTrap(result.err_ref()));
       throw Error(kind, message);
     }
     throw Error(kind, result.err().message());

@@ -28,6 +28,9 @@ struct WasmHostOptions {
   /// When set, the guest's WASI stdout is written here instead (overrides
   /// `guest_stdout`); it must outlive the instance.
   std::ostream *guest_stdout_stream = nullptr;
+  /// When set, the guest's WASI stderr is written here instead of this
+  /// process's stderr; it must outlive the instance.
+  std::ostream *guest_stderr_stream = nullptr;
   /// Wall-clock limit of each entry into the guest (every call, the start
   /// function, `_initialize`), in milliseconds, through epoch interruption:
   /// a guest still running after it traps with `interrupt`. 0: no limit.
