@@ -155,6 +155,16 @@ TEST(ErrorModel, AnInitialMemoryOverTheLimitIsLimit) {
                                        "pages exceeds memory limits");
 }
 
+TEST(ErrorModel, AStoreOverItsMemoryOrTableCountIsLimit) {
+  for (const char *module : {"two_memories.wat", "five_tables.wat"}) {
+    WasmHost host(modulePath(module), quiet());
+    const Error error = errorOf([&] { host.initialize(); });
+    EXPECT_EQ(error.kind(), ErrorKind::Limit) << error.what();
+    EXPECT_NE(std::string(error.what()).find("resource limit exceeded: "), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(ErrorModel, AGrowthPastTheMemoryTypeIsLimit) {
   WasmHost host(modulePath("reactor.wat"), quiet());
   host.initialize();

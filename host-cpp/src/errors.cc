@@ -36,7 +36,9 @@ ErrorKind classify(const wasmtime::Error &error, ErrorKind fallback) {
   const auto has = [&message](std::string_view part) {
     return message.find(part) != std::string::npos;
   };
-  if (has("exceeds") && has("limits")) { // "memory minimum size of 17 pages exceeds memory limits"
+  // "memory minimum size of 17 pages exceeds memory limits",
+  // "resource limit exceeded: memory count too high at 2"
+  if ((has("exceeds") && has("limits")) || has("resource limit exceeded")) {
     return ErrorKind::Limit;
   }
   if (has("unknown import") || has("incompatible import type")) {

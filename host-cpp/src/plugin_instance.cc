@@ -145,8 +145,12 @@ void PluginInstance::setStoreWasi() {
 }
 
 void PluginInstance::applyStoreLimits() {
-  store_.limiter(options_.max_memory_bytes ? limiterValue(*options_.max_memory_bytes) : -1,
-                 limiterValue(options_.max_table_elements), -1, -1, -1);
+  // Per memory and per table, and counts of both: together a bound on the
+  // whole store, whatever the module declares (the limiter has no total).
+  store_.limiter(
+      limiterValue(options_.max_memory_bytes.value_or(WasmHostOptions::kDefaultMaxMemoryBytes)),
+      limiterValue(options_.max_table_elements), -1, limiterValue(options_.max_tables),
+      limiterValue(options_.max_memories));
 }
 
 void PluginInstance::armLimitsNow() {
@@ -220,7 +224,15 @@ void PluginInstance::instantiate() {
   if (!instance_res) {
     const auto &error = instance_res.err_ref();
     if (classify(error, ErrorKind::Trap) == ErrorKind::Limit) {
-      throw Error(ErrorKind::Limit, "Module instantiation failed: " + error.message());
+      std::string message = "Module instantiation failed: " + error.message();
+      if (message.find("memory count") != std::string::npos) {
+        message += " (a store holds at most " + std::to_string(options_.max_memories) +
+                   " memory: WasmHostOptions::max_memories)";
+      } else if (message.find("table count") != std::string::npos) {
+        message += " (a store holds at most " + std::to_string(options_.max_tables) +
+                   " tables: WasmHostOptions::max_tables)";
+      }
+      throw Error(ErrorKind::Limit, message);
     }
     throw toError("Module instantiation", asTrap(instance_res.err()), ErrorKind::Trap);
   }

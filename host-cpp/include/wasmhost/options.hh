@@ -38,14 +38,24 @@ struct WasmHostOptions {
   /// Fuel budget of each entry into the guest, refilled before every call;
   /// running out is an `out of fuel` trap. 0: fuel metering off.
   uint64_t fuel = 0;
+  /// The ceiling of a linear memory when `max_memory_bytes` is unset: 4 GiB,
+  /// a 32-bit memory's whole range, and the bound of a 64-bit one too.
+  static constexpr uint64_t kDefaultMaxMemoryBytes = uint64_t{4} << 30;
   /// Largest size of each linear memory, in bytes, through the store's
   /// limiter: past it `memory.grow` fails (returns -1) in the guest, and a
-  /// module whose initial memory is larger does not instantiate.
-  /// Unset: Wasmtime's default (the memory type's own maximum).
+  /// module whose initial memory is larger does not instantiate. Unset:
+  /// `kDefaultMaxMemoryBytes`, for 32- and 64-bit memories alike.
   std::optional<uint64_t> max_memory_bytes;
+  /// How many linear memories a store may hold. With one, `max_memory_bytes`
+  /// bounds the whole store; a module that declares more does not
+  /// instantiate (`ErrorKind::Limit`).
+  uint64_t max_memories = 1;
   /// Largest number of elements of each table (`table.grow` fails past it),
   /// so that a guest cannot make the host allocate without bound.
   uint64_t max_table_elements = uint64_t{1} << 20;
+  /// How many tables a store may hold: the store's tables hold at most
+  /// `max_tables * max_table_elements` elements. More does not instantiate.
+  uint64_t max_tables = 4;
   /// Largest module file a `Plugin` reads, in bytes.
   uint64_t max_module_bytes = uint64_t{256} << 20;
 };
