@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <future>
 #include <sstream>
 #include <thread>
@@ -15,10 +16,64 @@ namespace {
 
 constexpr int32_t kFirstTriggerArg = 7;
 
+/// Keeps the first `capacity` bytes written to it and counts the rest, so
+/// that a guest cannot make the host hold its output without bound while the
+/// instances before it are still running.
+class BoundedText : public std::streambuf {
+public:
+  /// What all the instances' output may hold together (32 MiB per stream),
+  /// and the most and the least each instance's stream gets of it.
+  static constexpr size_t kTotalOutput = size_t{32} << 20;
+  static constexpr size_t kMostPerInstance = size_t{1} << 20;
+  static constexpr size_t kLeastPerInstance = size_t{1} << 10;
+
+  /// The capacity of each stream when `instances` run.
+  static size_t capacityFor(int instances) {
+    return std::clamp(kTotalOutput / static_cast<size_t>(std::max(instances, 1)), kLeastPerInstance,
+                      kMostPerInstance);
+  }
+  explicit BoundedText(size_t capacity = kMostPerInstance) : capacity_(capacity) {}
+
+  /// The kept text, then a line saying how much was dropped, if any.
+  [[nodiscard]] std::string text() const {
+    if (dropped_ == 0) {
+      return kept_;
+    }
+    return kept_ + (kept_.empty() || kept_.back() == '\n' ? "" : "\n") +
+           "[host: output truncated after " + std::to_string(capacity_) + " bytes; " +
+           std::to_string(dropped_) + " more dropped]\n";
+  }
+
+protected:
+  int overflow(int c) override {
+    if (c != traits_type::eof()) {
+      const char byte = static_cast<char>(c);
+      xsputn(&byte, 1);
+    }
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char *bytes, std::streamsize count) override {
+    const size_t size = static_cast<size_t>(count);
+    const size_t room = capacity_ - kept_.size();
+    kept_.append(bytes, std::min(size, room));
+    dropped_ += size > room ? size - room : 0;
+    return count;
+  }
+
+private:
+  size_t capacity_;
+  std::string kept_;
+  uint64_t dropped_ = 0;
+};
+
 /// Everything one instance printed, and how it went.
 struct InstanceRun {
-  std::ostringstream out;    ///< narration, guest stdout, verdicts
-  std::ostringstream errors; ///< one line per failure
+  explicit InstanceRun(size_t capacity = BoundedText::kMostPerInstance)
+      : out_text(capacity), errors_text(capacity) {}
+  BoundedText out_text;
+  BoundedText errors_text;
+  std::ostream out{&out_text};       ///< narration, guest stdout, verdicts
+  std::ostream errors{&errors_text}; ///< one line per failure, guest stderr
   ScenarioSummary summary;
   int status = cli::kOk;
   bool started = false;  ///< instantiated, so its scenarios ran
@@ -163,7 +218,11 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
                << "+i to trigger_host_calls." << std::endl;
   }
 
-  std::vector<InstanceRun> runs(static_cast<size_t>(count));
+  // A deque: runs stay where they are made (their streams point into them).
+  std::deque<InstanceRun> runs;
+  for (int index = 0; index < count; ++index) {
+    runs.emplace_back(BoundedText::capacityFor(count));
+  }
   std::vector<std::promise<void>> finished(runs.size());
   std::vector<std::future<void>> ready;
   for (auto &promise : finished) {
@@ -191,8 +250,8 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
     ready[index].wait();
     const InstanceRun &run = runs[index];
     const std::string prefix = "[instance " + std::to_string(index) + "] ";
-    printPrefixed(out, run.out.str(), prefix);
-    printPrefixed(errors, run.errors.str(), prefix);
+    printPrefixed(out, run.out_text.text(), prefix);
+    printPrefixed(errors, run.errors_text.text(), prefix);
     total.passed += run.summary.passed;
     total.failed += run.summary.failed;
     total.skipped += run.summary.skipped;
