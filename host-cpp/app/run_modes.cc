@@ -237,7 +237,17 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
   };
   std::vector<std::thread> threads;
   for (int t = 0; t < thread_count; ++t) {
-    threads.emplace_back(worker);
+    try {
+      threads.emplace_back(worker);
+    } catch (const std::system_error &error) {
+      // Fewer threads do the same work: each takes the next instance.
+      errors << "host: note: started " << threads.size() << " of " << thread_count << " thread(s) ("
+             << error.what() << ")" << std::endl;
+      break;
+    }
+  }
+  if (threads.empty()) {
+    worker(); // on this thread, in order
   }
 
   // Print each instance's output whole, in order, as soon as it is done.

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <system_error>
+#include <thread>
 
 #include "null_stream.hh"
 
@@ -17,8 +18,32 @@ bool endsWith(std::string_view text, std::string_view suffix) {
 /// One epoch tick: the time limit is counted in ticks of wall-clock time.
 constexpr std::chrono::milliseconds kEpochTick{1};
 
+/// Whether this process may start as many threads as Wasmtime's parallel
+/// compilation wants (one per core): under `RLIMIT_NPROC` it may not, and its
+/// thread pool then aborts the process instead of reporting an error.
+bool canStartCompileThreads() {
+  const unsigned wanted = std::max(1U, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  bool started = true;
+  try {
+    for (unsigned i = 0; i < wanted; ++i) {
+      threads.emplace_back([] {});
+    }
+  } catch (const std::system_error &) {
+    started = false;
+  }
+  for (auto &thread : threads) {
+    thread.join();
+  }
+  return started;
+}
+
 wasmtime::Engine makeEngine(const WasmHostOptions &options) {
   wasmtime::Config config;
+  // Compiling on one thread is slower, never wrong: the fallback when no
+  // thread can be had (the compiled code is the same, so is the cache key).
+  static const bool parallel = canStartCompileThreads();
+  config.parallel_compilation(parallel);
   config.epoch_interruption(options.timeout_ms > 0);
   config.consume_fuel(options.fuel > 0);
   return wasmtime::Engine(std::move(config));
@@ -44,7 +69,13 @@ Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOption
       engine_(makeEngine(options_)), linker_(engine_) {
   compile(std::move(wasm_bytes));
   if (options_.timeout_ms > 0) {
-    ticker_ = std::make_shared<const detail::EpochTicker>(engine_, kEpochTick);
+    try {
+      ticker_ = std::make_shared<const detail::EpochTicker>(engine_, kEpochTick);
+    } catch (const std::system_error &error) {
+      throw Error(ErrorKind::Limit,
+                  std::string("cannot start the thread that enforces the time limit: ") +
+                      error.what() + " (or run without one: timeout_ms = 0)");
+    }
   }
 }
 
