@@ -89,10 +89,28 @@ function(_wasmtime_from_source out_prefix)
       message(FATAL_ERROR "WASMTIME_PROVIDER=source needs cargo (https://rustup.rs) to build "
         "the Wasmtime C API into ${prefix}, or use -DWASMTIME_PROVIDER=release / prebuilt.")
     endif()
-    message(STATUS "Wasmtime ${WASMTIME_VERSION}: building the C API with cargo "
-      "(features: ${feature_csv}).")
-    message(STATUS "  This happens once per machine and takes about 5-10 minutes on 2 cores; "
-      "the result is cached in ${prefix}")
+    # What is about to be compiled, before the long step: the crates of this
+    # feature set (cargo tree reads Cargo.lock; it downloads what is missing).
+    execute_process(
+      COMMAND "${CARGO_EXECUTABLE}" tree --locked --manifest-path "${crate_dir}/Cargo.toml"
+        --no-default-features --features "${feature_csv}" -e normal,build --prefix none
+        --format "{p}"
+      OUTPUT_VARIABLE crate_tree RESULT_VARIABLE tree_result ERROR_QUIET)
+    set(crate_count "about 190")
+    if(tree_result EQUAL 0)
+      string(REGEX REPLACE " \\(\\*\\)" "" crate_tree "${crate_tree}")
+      string(REGEX REPLACE "\n$" "" crate_tree "${crate_tree}")
+      string(REPLACE "\n" ";" crate_tree "${crate_tree}")
+      list(REMOVE_DUPLICATES crate_tree)
+      list(LENGTH crate_tree crate_count)
+    endif()
+    message(STATUS "Wasmtime ${WASMTIME_VERSION}: compiling the C API from source with cargo: "
+      "${crate_count} crates (wasmtime, cranelift, wasmtime-wasi, ...), features ${feature_csv}.")
+    message(STATUS "  Once per machine: about 4-5 minutes on an idle 2-core machine, longer on "
+      "a busy one; cargo's progress follows. The result is cached in ${prefix} for every "
+      "later build folder and clone.")
+    message(STATUS "  In seconds instead, without compiling: -DWASMTIME_PROVIDER=wheel (the "
+      "official build of 48.0.0, see docs/wasmtime-providers.md).")
     file(REMOVE_RECURSE "${prefix}/include" "${stamp}")
     # wasmtime-c-api-impl's build script runs `cmake` to configure conf.h.
     get_filename_component(cmake_bin_dir "${CMAKE_COMMAND}" DIRECTORY)
