@@ -4,7 +4,9 @@
 # library and its headers, the CMake package wasmhost (find_package), a
 # wasmhost.pc (pkg-config), the licences, and the Wasmtime it is built on
 # (libwasmtime.a and its headers), so that a consumer needs neither cargo nor
-# the Wasmtime cache. Wasmtime goes to folders of wasmhost's own
+# the Wasmtime cache (with the wheel provider libwasmtime.so instead, which
+# every program built on the package loads at run time: its RUNPATH names the
+# folder). Wasmtime goes to folders of wasmhost's own
 # (lib/wasmhost/, include/wasmhost/third_party/wasmtime/), never over another
 # Wasmtime installed in the same prefix. The prefix may be moved: every path
 # in the package files is relative to them.
@@ -21,12 +23,25 @@ set(WASMHOST_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig" CACHE STRI
 set(WASMHOST_INSTALL_WASMTIME_LIBDIR "${CMAKE_INSTALL_LIBDIR}/wasmhost")
 set(WASMHOST_INSTALL_WASMTIME_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}/wasmhost/third_party/wasmtime")
 
-if(NOT WASMTIME_LIBRARY OR NOT WASMTIME_LIBRARY MATCHES "\\.a$" OR NOT WASMTIME_INCLUDE_DIR)
-  message(FATAL_ERROR "WASMHOST_INSTALL copies Wasmtime's static library and headers into the "
+if(WASMTIME_LIBRARY_KIND STREQUAL "SHARED")
+  set(_wasmhost_wasmtime_file libwasmtime.so)
+else()
+  set(_wasmhost_wasmtime_file libwasmtime.a)
+endif()
+if(NOT WASMTIME_LIBRARY OR NOT WASMTIME_LIBRARY MATCHES "\\.(a|so)$" OR NOT WASMTIME_INCLUDE_DIR)
+  message(FATAL_ERROR "WASMHOST_INSTALL copies Wasmtime's library and headers into the "
     "install prefix, but they are not known (library: '${WASMTIME_LIBRARY}', headers: "
     "'${WASMTIME_INCLUDE_DIR}'). A wasmtime::wasmtime defined before wasmhost needs an "
-    "IMPORTED_LOCATION ending in .a and the folder of wasmtime.h in its "
+    "IMPORTED_LOCATION ending in .a (or .so) and the folder of wasmtime.h in its "
     "INTERFACE_INCLUDE_DIRECTORIES; or turn WASMHOST_INSTALL off.")
+endif()
+# A shared libwasmtime.so without a SONAME (the wheel's) is linked as -lwasmtime.
+set(WASMHOST_CONFIG_WASMTIME_NO_SONAME FALSE)
+if(WASMTIME_LIBRARY_KIND STREQUAL "SHARED")
+  get_target_property(_wasmhost_no_soname wasmtime::wasmtime IMPORTED_NO_SONAME)
+  if(_wasmhost_no_soname)
+    set(WASMHOST_CONFIG_WASMTIME_NO_SONAME TRUE)
+  endif()
 endif()
 
 # --- The library, its headers, Wasmtime. ----------------------------------------
@@ -35,7 +50,7 @@ install(TARGETS wasmhost EXPORT wasmhostTargets
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/host-cpp/include/wasmhost"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 install(FILES "${WASMTIME_LIBRARY}" DESTINATION "${WASMHOST_INSTALL_WASMTIME_LIBDIR}"
-  RENAME libwasmtime.a)
+  RENAME ${_wasmhost_wasmtime_file})
 install(DIRECTORY "${WASMTIME_INCLUDE_DIR}/" DESTINATION "${WASMHOST_INSTALL_WASMTIME_INCLUDEDIR}")
 
 # --- Licences: wasmhost's, and Wasmtime's for the library and headers above.
@@ -50,7 +65,7 @@ install(EXPORT wasmhostTargets NAMESPACE wasmhost::
 # 0.x: a minor version may break the API.
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/wasmhostConfigVersion.cmake"
   COMPATIBILITY SameMinorVersion)
-set(WASMHOST_CONFIG_WASMTIME_LIBRARY "${WASMHOST_INSTALL_WASMTIME_LIBDIR}/libwasmtime.a")
+set(WASMHOST_CONFIG_WASMTIME_LIBRARY "${WASMHOST_INSTALL_WASMTIME_LIBDIR}/${_wasmhost_wasmtime_file}")
 set(WASMHOST_CONFIG_WASMTIME_INCLUDEDIR "${WASMHOST_INSTALL_WASMTIME_INCLUDEDIR}")
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/wasmhostConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/package/wasmhostConfig.cmake"
@@ -94,6 +109,14 @@ file(RELATIVE_PATH WASMHOST_PC_WASMTIME_INCLUDEDIR "/prefix/${CMAKE_INSTALL_INCL
 set(WASMHOST_PC_SANITIZE "")
 if(WASMHOST_SANITIZE)
   set(WASMHOST_PC_SANITIZE " -fsanitize=${WASMHOST_SANITIZE}")
+endif()
+# Static, Libs names the archive; shared, its folder (first, so that -lwasmtime
+# finds no other Wasmtime in libdir) and the RUNPATH programs need.
+string(TOLOWER "${WASMTIME_LIBRARY_KIND}" WASMHOST_PC_WASMTIME_KIND)
+if(WASMTIME_LIBRARY_KIND STREQUAL "SHARED")
+  set(WASMHOST_PC_LIBS "-L\${wasmtime_libdir} -L\${libdir} -lwasmhost -lwasmtime -Wl,-rpath,\${wasmtime_libdir} -lpthread -ldl -lm")
+else()
+  set(WASMHOST_PC_LIBS "-L\${libdir} -lwasmhost \${wasmtime_libdir}/libwasmtime.a -lpthread -ldl -lm")
 endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/wasmhost.pc.in" "${PROJECT_BINARY_DIR}/package/wasmhost.pc"
   @ONLY)

@@ -5,15 +5,28 @@
 #            wasmtime-c-api-impl, once per machine, into a per-user cache
 #   release  download the official C API release tarball (URL + SHA-256)
 #   prebuilt use WASMTIME_ROOT, an extracted tarball or an install prefix
-# Every provider ends in a prefix with include/wasmtime.hh and lib/libwasmtime.a.
+#   wheel    the official build's shared library from the Python package
+#            wasmtime (pip, SHA-256), headers from the crates.io package:
+#            seconds instead of minutes, but 48.0.0 (WasmtimeWheel.cmake)
+# Every provider ends in a prefix with include/wasmtime.hh and
+# lib/libwasmtime.a (the wheel: lib/libwasmtime.so).
 # None runs when the including project has defined wasmtime::wasmtime itself
 # (wasmhost as a dependency): that target is used, once its version is checked.
-# Only the source provider needs cargo, and only when its cache is not complete.
+# The source provider needs cargo when its cache is not complete; the wheel
+# provider needs pip and cargo (to download, not to compile) the same way.
 include_guard(GLOBAL)
 
-set(WASMTIME_VERSION "48.0.8")
-set(WASMTIME_PROVIDER "source" CACHE STRING "Where the Wasmtime C API comes from: source, release or prebuilt")
-set_property(CACHE WASMTIME_PROVIDER PROPERTY STRINGS source release prebuilt)
+set(WASMTIME_PROVIDER "source" CACHE STRING
+  "Where the Wasmtime C API comes from: source, release, prebuilt or wheel")
+set_property(CACHE WASMTIME_PROVIDER PROPERTY STRINGS source release prebuilt wheel)
+# The version pin, per provider: PyPI has no wheel of the patched 48.0.8.
+set(WASMTIME_SOURCE_VERSION "48.0.8")
+include("${CMAKE_CURRENT_LIST_DIR}/WasmtimeWheel.cmake") # WASMTIME_WHEEL_VERSION
+if(WASMTIME_PROVIDER STREQUAL "wheel")
+  set(WASMTIME_VERSION "${WASMTIME_WHEEL_VERSION}")
+else()
+  set(WASMTIME_VERSION "${WASMTIME_SOURCE_VERSION}")
+endif()
 
 if(DEFINED ENV{WASMHOST_CACHE_DIR})
   set(_wasmhost_default_cache "$ENV{WASMHOST_CACHE_DIR}")
@@ -76,10 +89,28 @@ function(_wasmtime_from_source out_prefix)
       message(FATAL_ERROR "WASMTIME_PROVIDER=source needs cargo (https://rustup.rs) to build "
         "the Wasmtime C API into ${prefix}, or use -DWASMTIME_PROVIDER=release / prebuilt.")
     endif()
-    message(STATUS "Wasmtime ${WASMTIME_VERSION}: building the C API with cargo "
-      "(features: ${feature_csv}).")
-    message(STATUS "  This happens once per machine and takes about 5-10 minutes on 2 cores; "
-      "the result is cached in ${prefix}")
+    # What is about to be compiled, before the long step: the crates of this
+    # feature set (cargo tree reads Cargo.lock; it downloads what is missing).
+    execute_process(
+      COMMAND "${CARGO_EXECUTABLE}" tree --locked --manifest-path "${crate_dir}/Cargo.toml"
+        --no-default-features --features "${feature_csv}" -e normal,build --prefix none
+        --format "{p}"
+      OUTPUT_VARIABLE crate_tree RESULT_VARIABLE tree_result ERROR_QUIET)
+    set(crate_count "about 190")
+    if(tree_result EQUAL 0)
+      string(REGEX REPLACE " \\(\\*\\)" "" crate_tree "${crate_tree}")
+      string(REGEX REPLACE "\n$" "" crate_tree "${crate_tree}")
+      string(REPLACE "\n" ";" crate_tree "${crate_tree}")
+      list(REMOVE_DUPLICATES crate_tree)
+      list(LENGTH crate_tree crate_count)
+    endif()
+    message(STATUS "Wasmtime ${WASMTIME_VERSION}: compiling the C API from source with cargo: "
+      "${crate_count} crates (wasmtime, cranelift, wasmtime-wasi, ...), features ${feature_csv}.")
+    message(STATUS "  Once per machine: about 4-5 minutes on an idle 2-core machine, longer on "
+      "a busy one; cargo's progress follows. The result is cached in ${prefix} for every "
+      "later build folder and clone.")
+    message(STATUS "  In seconds instead, without compiling: -DWASMTIME_PROVIDER=wheel (the "
+      "official build of 48.0.0, see docs/wasmtime-providers.md).")
     file(REMOVE_RECURSE "${prefix}/include" "${stamp}")
     # wasmtime-c-api-impl's build script runs `cmake` to configure conf.h.
     get_filename_component(cmake_bin_dir "${CMAKE_COMMAND}" DIRECTORY)
@@ -220,6 +251,12 @@ if(TARGET wasmtime::wasmtime)
   if(NOT WASMTIME_LIBRARY)
     set(WASMTIME_LIBRARY "")
   endif()
+  get_target_property(_wasmtime_target_type wasmtime::wasmtime TYPE)
+  if(_wasmtime_target_type STREQUAL "SHARED_LIBRARY")
+    set(WASMTIME_LIBRARY_KIND SHARED)
+  else()
+    set(WASMTIME_LIBRARY_KIND STATIC)
+  endif()
   set(WASMTIME_PROVIDER_USED "target")
   message(STATUS "Wasmtime ${WASMTIME_VERSION}: the target wasmtime::wasmtime defined before "
     "wasmhost (${WASMTIME_LIBRARY})")
@@ -235,17 +272,25 @@ elseif(WASMTIME_PROVIDER STREQUAL "prebuilt")
     message(FATAL_ERROR "WASMTIME_PROVIDER=prebuilt needs -DWASMTIME_ROOT=<dir with include/ and lib/>.")
   endif()
   set(_wasmtime_prefix "${WASMTIME_ROOT}")
+elseif(WASMTIME_PROVIDER STREQUAL "wheel")
+  _wasmtime_from_wheel(_wasmtime_prefix)
 else()
-  message(FATAL_ERROR "Unknown WASMTIME_PROVIDER '${WASMTIME_PROVIDER}': use source, release or prebuilt.")
+  message(FATAL_ERROR "Unknown WASMTIME_PROVIDER '${WASMTIME_PROVIDER}': use source, release, "
+    "prebuilt or wheel.")
 endif()
 
 find_path(WASMTIME_INCLUDE_DIR wasmtime.hh
   PATHS "${_wasmtime_prefix}/include" NO_DEFAULT_PATH NO_CACHE)
-find_library(WASMTIME_LIBRARY NAMES libwasmtime.a wasmtime
-  PATHS "${_wasmtime_prefix}/lib" NO_DEFAULT_PATH NO_CACHE)
-if(NOT WASMTIME_INCLUDE_DIR OR NOT WASMTIME_LIBRARY)
-  message(FATAL_ERROR "No Wasmtime C API in ${_wasmtime_prefix}: expected "
-    "include/wasmtime.hh and lib/libwasmtime.a.")
+if(WASMTIME_PROVIDER STREQUAL "wheel")
+  set(WASMTIME_LIBRARY "${_wasmtime_prefix}/lib/libwasmtime.so")
+  set(_wasmtime_expected "include/wasmtime.hh and lib/libwasmtime.so")
+else()
+  find_library(WASMTIME_LIBRARY NAMES libwasmtime.a wasmtime
+    PATHS "${_wasmtime_prefix}/lib" NO_DEFAULT_PATH NO_CACHE)
+  set(_wasmtime_expected "include/wasmtime.hh and lib/libwasmtime.a")
+endif()
+if(NOT WASMTIME_INCLUDE_DIR OR NOT EXISTS "${WASMTIME_LIBRARY}")
+  message(FATAL_ERROR "No Wasmtime C API in ${_wasmtime_prefix}: expected ${_wasmtime_expected}.")
 endif()
 _wasmtime_header_version("${WASMTIME_INCLUDE_DIR}" _wasmtime_found_version)
 if(NOT _wasmtime_found_version STREQUAL WASMTIME_VERSION)
@@ -254,7 +299,17 @@ if(NOT _wasmtime_found_version STREQUAL WASMTIME_VERSION)
 endif()
 
 find_package(Threads REQUIRED)
-add_library(wasmtime::wasmtime UNKNOWN IMPORTED GLOBAL)
+if(WASMTIME_PROVIDER STREQUAL "wheel")
+  # The official libwasmtime.so has no SONAME, and is used as it is (its
+  # SHA-256 is the wheel's): CMake links it as -lwasmtime, not by its path,
+  # so that programs record libwasmtime.so and find it by their RUNPATH.
+  add_library(wasmtime::wasmtime SHARED IMPORTED GLOBAL)
+  set_target_properties(wasmtime::wasmtime PROPERTIES IMPORTED_NO_SONAME TRUE)
+  set(WASMTIME_LIBRARY_KIND SHARED)
+else()
+  add_library(wasmtime::wasmtime UNKNOWN IMPORTED GLOBAL)
+  set(WASMTIME_LIBRARY_KIND STATIC)
+endif()
 set_target_properties(wasmtime::wasmtime PROPERTIES
   IMPORTED_LOCATION "${WASMTIME_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${WASMTIME_INCLUDE_DIR}"

@@ -60,3 +60,22 @@ function(wasmhost_add_cli_test name)
     set_tests_properties(${name} PROPERTIES LABELS "${arg_LABELS}")
   endif()
 endfunction()
+
+# wasmhost_label_quick(): gives every test of the current directory that has
+# not the label extra-build the label quick. A test needs an extra build when
+# it compiles something of its own: cargo (the guest's tests and lints, the
+# Rust comparator) or a nested CMake build (providers, consumers, the minimum
+# cmake). Everything else runs what the build made, or only configures, and
+# is in `ctest -L quick`. Call it at the end of a directory's tests.
+function(wasmhost_label_quick)
+  get_property(tests DIRECTORY PROPERTY TESTS)
+  foreach(test IN LISTS tests)
+    get_test_property(${test} LABELS labels)
+    if(NOT labels)
+      set(labels "")
+    endif()
+    if(NOT "extra-build" IN_LIST labels AND NOT "quick" IN_LIST labels)
+      set_property(TEST ${test} APPEND PROPERTY LABELS quick)
+    endif()
+  endforeach()
+endfunction()

@@ -2,7 +2,8 @@
 # nested configure (consumer, preset and minimum-version tests) the outer
 # build's Wasmtime without building it again: the source provider from its
 # cache (its features through an initial cache file in <work_dir>, since they
-# are a list), or the outer build's prefix as a prebuilt one.
+# are a list), the wheel provider from its cache (complete: no pip, no cargo),
+# or the outer build's prefix as a prebuilt one.
 # Reads WASMTIME_PROVIDER, WASMHOST_CACHE_DIR, WASMTIME_PREFIX and
 # WASMTIME_FEATURES_CSV (the features joined with commas).
 function(outer_wasmtime_args out_var work_dir)
@@ -12,6 +13,8 @@ function(outer_wasmtime_args out_var work_dir)
     file(WRITE "${work_dir}/wasmtime-features.cmake"
       "set(WASMTIME_FEATURES \"${features}\" CACHE STRING \"\")\n")
     set(args "-DWASMHOST_CACHE_DIR=${WASMHOST_CACHE_DIR}" -C "${work_dir}/wasmtime-features.cmake")
+  elseif(WASMTIME_PROVIDER STREQUAL "wheel")
+    set(args -DWASMTIME_PROVIDER=wheel "-DWASMHOST_CACHE_DIR=${WASMHOST_CACHE_DIR}")
   else()
     set(args -DWASMTIME_PROVIDER=prebuilt "-DWASMTIME_ROOT=${WASMTIME_PREFIX}")
   endif()

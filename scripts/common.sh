@@ -108,6 +108,36 @@ ensure_build_tools() {
   fi
 }
 
+# explain_wasmtime_step: what the configure step is about to do for Wasmtime
+# (cmake/WasmtimeProvider.cmake says it again, exactly, before it starts).
+explain_wasmtime_step() {
+  local cache="${WASMHOST_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wasmhost}"
+  case " ${CMAKE_ARGS:-} " in
+  *" -DWASMTIME_PROVIDER=wheel "*)
+    if compgen -G "$cache/wasmtime-wheel-*/wasmhost-wheel.stamp" >/dev/null; then
+      note "Wasmtime 48.0.0 (wheel provider): reusing the per-user cache $cache."
+    else
+      note "Wasmtime 48.0.0 (wheel provider): downloading the official C API library once"
+      note "(a 9.8 MB wheel with pip, the headers with cargo) into $cache:"
+      note "seconds, nothing is compiled."
+    fi
+    ;;
+  *" -DWASMTIME_PROVIDER="*) ;;
+  *)
+    if compgen -G "$cache/wasmtime-48.0.8-*/wasmhost-build.stamp" >/dev/null; then
+      note "Wasmtime 48.0.8: reusing the build in the per-user cache $cache"
+      note "(unless the feature set changed)."
+    else
+      note "Wasmtime 48.0.8: nothing in the per-user cache $cache yet, so this configure"
+      note "compiles the Wasmtime C API from source with cargo, once per machine: about 190"
+      note "crates, 4-5 minutes on an idle 2-core machine (longer on a busy one); cargo's"
+      note "progress follows. CMAKE_ARGS=-DWASMTIME_PROVIDER=wheel takes seconds instead"
+      note "(the official 48.0.0 build, docs/wasmtime-providers.md)."
+    fi
+    ;;
+  esac
+}
+
 # build_all [--for-tests]: the guest with cargo, then the host with CMake.
 build_all() {
   ensure_build_tools "$@"
@@ -118,8 +148,7 @@ build_all() {
     --target wasm32-wasip1 --manifest-path "$WASMHOST_ROOT/guest-rs/Cargo.toml"
 
   step "Configuring the C++ host (cmake -S . -B ${BUILD_DIR#"$WASMHOST_ROOT"/})"
-  note "The first configure on a machine builds the Wasmtime C API (about 5-10 minutes);"
-  note "later ones, in any clone, reuse it from the per-user cache."
+  explain_wasmtime_step
   cmake -S "$WASMHOST_ROOT" -B "$BUILD_DIR" ${CMAKE_ARGS:-}
 
   step "Building (cmake --build, $JOBS jobs)"

@@ -22,8 +22,19 @@
 cmake_minimum_required(VERSION 3.21)
 include("${CMAKE_CURRENT_LIST_DIR}/../require_definitions.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/../outer_wasmtime.cmake")
-require_definitions(MODE SOURCE_DIR WORK_DIR WASMHOST_VERSION)
+require_definitions(MODE SOURCE_DIR WORK_DIR WASMHOST_VERSION WASMTIME_VERSION WASMTIME_PROVIDER)
 string(REPLACE "." "\\." version_regex "${WASMHOST_VERSION}")
+# The Wasmtime of the outer build: 48.0.8 (source), 48.0.0 (wheel).
+string(REPLACE "." "\\." wasmtime_regex "${WASMTIME_VERSION}")
+# The wheel provider's Wasmtime is a shared library, the others' static.
+if(WASMTIME_PROVIDER STREQUAL "wheel")
+  set(wasmtime_file libwasmtime.so)
+else()
+  set(wasmtime_file libwasmtime.a)
+endif()
+# A parent that brings its own wasmtime::wasmtime keeps the outer build's
+# provider, for the version pin it is checked against.
+set(pin_args "-DWASMTIME_PROVIDER=${WASMTIME_PROVIDER}")
 set(consumer_dir "${CMAKE_CURRENT_LIST_DIR}")
 
 file(REMOVE_RECURSE "${WORK_DIR}")
@@ -132,7 +143,7 @@ function(build_consumer out_var)
   set(${out_var} "${output}" PARENT_SCOPE)
 endfunction()
 
-set(prefix_wasmtime_library "${PREFIX}/${LIBDIR}/wasmhost/libwasmtime.a")
+set(prefix_wasmtime_library "${PREFIX}/${LIBDIR}/wasmhost/${wasmtime_file}")
 set(prefix_wasmtime_include "${PREFIX}/include/wasmhost/third_party/wasmtime")
 
 if(MODE STREQUAL "install")
@@ -144,7 +155,7 @@ if(MODE STREQUAL "install")
       include/wasmhost/wasm_host.hh include/wasmhost/guest_buffer.hh
       include/wasmhost/third_party/wasmtime/wasmtime.hh
       include/wasmhost/third_party/wasmtime/wasmtime.h
-      ${LIBDIR}/libwasmhost.a ${LIBDIR}/wasmhost/libwasmtime.a
+      ${LIBDIR}/libwasmhost.a ${LIBDIR}/wasmhost/${wasmtime_file}
       ${LIBDIR}/cmake/wasmhost/wasmhostConfig.cmake
       ${LIBDIR}/cmake/wasmhost/wasmhostConfigVersion.cmake
       ${LIBDIR}/cmake/wasmhost/wasmhostTargets.cmake
@@ -155,9 +166,9 @@ if(MODE STREQUAL "install")
     endif()
   endforeach()
   file(SHA256 "${WASMTIME_LIBRARY}" expected_hash)
-  file(SHA256 "${PREFIX}/${LIBDIR}/wasmhost/libwasmtime.a" installed_hash)
+  file(SHA256 "${PREFIX}/${LIBDIR}/wasmhost/${wasmtime_file}" installed_hash)
   if(NOT expected_hash STREQUAL installed_hash)
-    message(FATAL_ERROR "the installed libwasmtime.a is not ${WASMTIME_LIBRARY}")
+    message(FATAL_ERROR "the installed ${wasmtime_file} is not ${WASMTIME_LIBRARY}")
   endif()
   file(READ "${PREFIX}/share/doc/wasmhost/third_party/wasmtime/LICENSE" wasmtime_license)
   expect_match("Wasmtime's licence" "${wasmtime_license}" "Apache License" "LLVM Exceptions")
@@ -190,7 +201,7 @@ elseif(MODE STREQUAL "find-package" OR MODE STREQUAL "build-tree")
   configure_consumer(find_package output WITHOUT_CARGO ARGS ${where})
   string(REPLACE "+" "\\+" expected_wasmtime "${expected_wasmtime}")
   expect_match("find_package(wasmhost)" "${output}"
-    "consumer: wasmhost ${version_regex} \\(Wasmtime 48\\.0\\.8\\)"
+    "consumer: wasmhost ${version_regex} \\(Wasmtime ${wasmtime_regex}\\)"
     "consumer: wasmtime::wasmtime is ${expected_wasmtime}\n")
   build_consumer(output WITHOUT_CARGO)
   check_article_host("${WORK_DIR}/build/article_host")
@@ -213,8 +224,10 @@ elseif(MODE STREQUAL "add-subdirectory")
   outer_wasmtime_args(provider_args "${WORK_DIR}")
   if(WASMTIME_PROVIDER STREQUAL "source")
     set(provider_message "reusing the cached build")
+  elseif(WASMTIME_PROVIDER STREQUAL "wheel")
+    set(provider_message "Wasmtime ${wasmtime_regex} \\(wheel\\): reusing")
   else()
-    set(provider_message "Wasmtime 48\\.0\\.8 \\(prebuilt\\)")
+    set(provider_message "Wasmtime ${wasmtime_regex} \\(prebuilt\\)")
   endif()
   if(SANITIZE)
     list(APPEND provider_args "-DWASMHOST_SANITIZE=${SANITIZE}")
@@ -251,9 +264,9 @@ elseif(MODE STREQUAL "fetchcontent")
   configure_consumer(fetchcontent output WITHOUT_CARGO
     ARGS "-DWASMHOST_SOURCE_DIR=${SOURCE_DIR}"
          "-DWASMTIME_LIBRARY_FOR_TEST=${prefix_wasmtime_library}"
-         "-DWASMTIME_INCLUDE_DIR_FOR_TEST=${prefix_wasmtime_include}" ${sanitize_args})
+         "-DWASMTIME_INCLUDE_DIR_FOR_TEST=${prefix_wasmtime_include}" ${sanitize_args} ${pin_args})
   expect_match("FetchContent(wasmhost)" "${output}"
-    "Wasmtime 48\\.0\\.8: the target wasmtime::wasmtime defined before wasmhost")
+    "Wasmtime ${wasmtime_regex}: the target wasmtime::wasmtime defined before wasmhost")
   build_consumer(output WITHOUT_CARGO)
   check_article_host("${WORK_DIR}/build/article_host")
 
@@ -262,7 +275,8 @@ elseif(MODE STREQUAL "app-needs-cargo")
   configure_consumer(fetchcontent output EXPECT_FAILURE WITHOUT_CARGO
     ARGS "-DWASMHOST_SOURCE_DIR=${SOURCE_DIR}"
          "-DWASMTIME_LIBRARY_FOR_TEST=${prefix_wasmtime_library}"
-         "-DWASMTIME_INCLUDE_DIR_FOR_TEST=${prefix_wasmtime_include}" -DWASMHOST_BUILD_APP=ON)
+         "-DWASMTIME_INCLUDE_DIR_FOR_TEST=${prefix_wasmtime_include}" -DWASMHOST_BUILD_APP=ON
+         ${pin_args})
   expect_message("WASMHOST_BUILD_APP without cargo" "${output}"
     "wasmhost builds a Rust guest \\(for WASMHOST_BUILD_APP, WASMHOST_BUILD_TESTS or WASMHOST_BUILD_BENCH\\) and needs cargo")
 
@@ -270,10 +284,10 @@ elseif(MODE STREQUAL "wrong-wasmtime")
   file(WRITE "${WORK_DIR}/fake-wasmtime/wasmtime.h" "#define WASMTIME_VERSION \"47.0.1\"\n")
   configure_consumer(fetchcontent output EXPECT_FAILURE WITHOUT_CARGO
     ARGS "-DWASMHOST_SOURCE_DIR=${SOURCE_DIR}"
-         "-DWASMTIME_INCLUDE_DIR_FOR_TEST=${WORK_DIR}/fake-wasmtime")
+         "-DWASMTIME_INCLUDE_DIR_FOR_TEST=${WORK_DIR}/fake-wasmtime" ${pin_args})
   expect_message("a parent's Wasmtime 47.0.1" "${output}"
     "The target wasmtime::wasmtime defined before wasmhost is Wasmtime 47\\.0\\.1"
-    "wasmhost is pinned to 48\\.0\\.8")
+    "wasmhost is pinned to ${wasmtime_regex}")
 
 elseif(MODE STREQUAL "tests-need-app")
   run("Configuring wasmhost with WASMHOST_BUILD_TESTS=ON and WASMHOST_BUILD_APP=OFF" output
@@ -311,7 +325,7 @@ if(MODE STREQUAL "pkg-config")
   expect_match("the version" "${version}" "^${version_regex}\n$")
   run("pkg-config --variable=wasmtime_version wasmhost" version
     COMMAND ${pkg_config} --variable=wasmtime_version wasmhost)
-  expect_match("Wasmtime's version" "${version}" "^48\\.0\\.8\n$")
+  expect_match("Wasmtime's version" "${version}" "^${wasmtime_regex}\n$")
   run("pkg-config --exists 'wasmhost >= 1.0' (must fail)" ignored EXPECT_FAILURE
     COMMAND ${pkg_config} --exists "wasmhost >= 1.0")
   run("Compiling the consumer with pkg-config's flags alone" output
