@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "null_stream.hh"
+#include "wasmhost/engine_features.hh"
 
 namespace wasmhost {
 namespace {
@@ -16,13 +17,6 @@ bool endsWith(std::string_view text, std::string_view suffix) {
 
 /// One epoch tick: the time limit is counted in ticks of wall-clock time.
 constexpr std::chrono::milliseconds kEpochTick{1};
-
-wasmtime::Engine makeEngine(const WasmHostOptions &options) {
-  wasmtime::Config config;
-  config.epoch_interruption(options.timeout_ms > 0);
-  config.consume_fuel(options.fuel > 0);
-  return wasmtime::Engine(std::move(config));
-}
 
 wasm_valtype_vec_t valtypes(const std::vector<wasm_valkind_t> &kinds) {
   wasm_valtype_vec_t vec;
@@ -43,7 +37,9 @@ Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOption
       host_functions_(std::make_shared<std::vector<std::shared_ptr<void>>>()),
       engine_(makeEngine(options_)), linker_(engine_) {
   compile(std::move(wasm_bytes));
-  if (options_.timeout_ms > 0) {
+  // A time limit, and the guest profiler's samples on epoch ticks (with or
+  // without a time limit), need the epoch to advance.
+  if (usesEpochInterruption(options_)) {
     ticker_ = std::make_shared<const detail::EpochTicker>(engine_, kEpochTick);
   }
 }
@@ -120,12 +116,17 @@ void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
 }
 
 std::string Plugin::engineConfigDescription(const WasmHostOptions &options) {
-  // The engine's `Config` is Wasmtime's default but for epoch interruption
-  // and fuel (see `makeEngine`), which change the compiled code; so do the
-  // C API's features and the target.
+  // The engine's `Config` is Wasmtime's default but for epoch interruption,
+  // fuel and debug info (see `makeEngine`), which change the compiled code,
+  // and backtrace details, which change what a compiled module keeps; so do
+  // the C API's features and the target. The profilers do not change the
+  // code (Wasmtime tells them about it when a module is loaded, compiled or
+  // deserialized), so a module cached without one serves them too.
   std::string description = "config=default";
-  description += options.timeout_ms > 0 ? ";epoch-interruption" : "";
+  description += usesEpochInterruption(options) ? ";epoch-interruption" : "";
   description += options.fuel > 0 ? ";consume-fuel" : "";
+  description += options.debug_info ? ";debug-info" : "";
+  description += backtraceDetailsEnabled(options) ? ";backtrace-details" : "";
   description += ";target=";
 #if defined(__x86_64__) || defined(_M_X64)
   description += "x86_64";
