@@ -348,7 +348,7 @@ TEST_F(ProfiledBenchGuest, EveryCallIsSampledHoweverShort) {
   }
   const ProfileReading reading(host->instance().finishGuestProfile());
   EXPECT_EQ(reading.samplesWith("bench_add"), 5u); // one entry sample per call
-  // And a sample without guest frames after each return (and after `_initialize`).
+  // And a sample without guest frames after each return (and after instantiation).
   EXPECT_GE(reading.samples - reading.with_frames, 5u);
 }
 

@@ -12,6 +12,8 @@
 #                     profile (a sample at each entry, however short the call)
 #   perfmap           /tmp/perf-<pid>.map names the kernel
 #   jitdump           ./jit-<pid>.dump is a jitdump file naming the kernel
+#   overwrite-module  --profile guest=FILE naming the module itself (or its
+#                     .svg the module): refused, exit 2, the module intact
 # Usage: cmake -DMODE=<mode> -DHOST=<host> -DGUEST_BENCH_WASM=... -DHOSTILE_WASM=...
 #   -DGUEST_WASM=... -DPROFILE_CHECK=<profile_check> -DPYTHON=<python3>
 #   -DFLAME_GRAPH_CHECK=<flame_graph_check.py> -DWORK_DIR=<dir> -P profile_test.cmake
@@ -135,6 +137,22 @@ elseif(MODE STREQUAL "jitdump")
   else()
     string(APPEND failures "expected one jit-<pid>.dump in ${WORK_DIR}, found ${count}\n")
   endif()
+elseif(MODE STREQUAL "overwrite-module")
+  file(COPY_FILE "${GUEST_WASM}" "${WORK_DIR}/plugin.wasm")
+  file(COPY_FILE "${GUEST_WASM}" "${WORK_DIR}/plugin.svg")
+  file(SHA256 "${GUEST_WASM}" before)
+  run(json 2 "${HOST}" --profile guest=plugin.wasm plugin.wasm)
+  expect("host's stderr" "${json_err}"
+    "^host: error: --profile guest=FILE: the guest profile 'plugin.wasm' would overwrite the module 'plugin.wasm'\n$")
+  run(svg 2 "${HOST}" --profile guest=plugin.json plugin.svg)
+  expect("host's stderr" "${svg_err}"
+    "^host: error: --profile guest=FILE: the flame graph 'plugin.svg' would overwrite the module 'plugin.svg'\n$")
+  foreach(module plugin.wasm plugin.svg)
+    file(SHA256 "${WORK_DIR}/${module}" after)
+    if(NOT after STREQUAL before)
+      string(APPEND failures "${module} was changed\n")
+    endif()
+  endforeach()
 else()
   message(FATAL_ERROR "unknown MODE ${MODE}")
 endif()

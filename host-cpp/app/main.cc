@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
     // Opened first: a profile that cannot be written stops the run before it starts.
     std::optional<GuestProfileFiles> profile_files;
     if (options.profiler == Profiler::Guest) {
-      profile_files.emplace(options.guest_profile_path);
+      profile_files.emplace(options.guest_profile_path, options.module_path);
     }
     HostState state;
     state.narration = narration;

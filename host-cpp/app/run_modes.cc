@@ -127,8 +127,17 @@ void narrateProfiler(const cli::Options &options, std::ostream *narration) {
   }
 }
 
-GuestProfileFiles::GuestProfileFiles(std::string path)
+GuestProfileFiles::GuestProfileFiles(std::string path, const std::string &module_path)
     : path_(std::move(path)), svg_path_(cli::flameGraphPath(path_)) {
+  // Both checked before either is emptied.
+  for (const auto &[name, what] :
+       {std::pair{&path_, "guest profile"}, {&svg_path_, "flame graph"}}) {
+    std::error_code same_error;
+    if (std::filesystem::equivalent(*name, module_path, same_error)) {
+      throw Error(ErrorKind::Io, std::string("--profile guest=FILE: the ") + what + " '" + *name +
+                                     "' would overwrite the module '" + module_path + "'");
+    }
+  }
   const auto open = [](std::ofstream &file, const std::string &name, const char *what) {
     errno = 0;
     file.open(name, std::ios::binary | std::ios::trunc);

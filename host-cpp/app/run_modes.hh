@@ -41,10 +41,11 @@ void narrateProfiler(const cli::Options &options, std::ostream *narration);
 /// JSON, `cli::flameGraphPath(FILE)` for the flame graph. Both are opened
 /// (created or emptied) when it is made, before the guest runs, so that a
 /// file that cannot be written stops the run before it starts: `Error` (`Io`)
-/// naming it.
+/// naming it. Neither may be the module file `module_path` (which emptying
+/// would destroy): `Error` (`Io`) too.
 class GuestProfileFiles {
 public:
-  explicit GuestProfileFiles(std::string path);
+  GuestProfileFiles(std::string path, const std::string &module_path);
   /// Finishes `host`'s guest profile and writes both files; narrates what was
   /// written. A failure is one `host: error:` line on `errors`. Returns the
   /// exit status (0, or 2 when a file could not be written).
