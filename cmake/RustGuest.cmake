@@ -1,8 +1,10 @@
 # wasmhost_add_rust_guest(<target> MANIFEST <Cargo.toml> OUTPUT <file.wasm>
-#                         [FEATURES <feature>...] [NO_DEFAULT_FEATURES])
+#                         [FEATURES <feature>...] [NO_DEFAULT_FEATURES]
+#                         [PROFILE <cargo profile>] [EXCLUDE_FROM_ALL])
 #
-# Builds a cargo cdylib for wasm32-wasip1 (release profile) and copies the
-# .wasm to OUTPUT. Rebuilt when the crate's sources, manifest or lock change.
+# Builds a cargo cdylib for wasm32-wasip1 (the release profile, or PROFILE)
+# and copies the .wasm to OUTPUT, as part of the default build unless
+# EXCLUDE_FROM_ALL. Rebuilt when the crate's sources, manifest or lock change.
 #
 # Included only when a guest is built (the program, the tests or the
 # benchmark): only then are cargo and the wasm32-wasip1 target required.
@@ -27,7 +29,11 @@ if(NOT IS_DIRECTORY "${_wasmhost_rust_sysroot}/lib/rustlib/wasm32-wasip1")
 endif()
 
 function(wasmhost_add_rust_guest target)
-  cmake_parse_arguments(PARSE_ARGV 1 guest "NO_DEFAULT_FEATURES" "MANIFEST;OUTPUT" "FEATURES")
+  cmake_parse_arguments(PARSE_ARGV 1 guest "NO_DEFAULT_FEATURES;EXCLUDE_FROM_ALL"
+    "MANIFEST;OUTPUT;PROFILE" "FEATURES")
+  if(NOT guest_PROFILE)
+    set(guest_PROFILE release)
+  endif()
   get_filename_component(crate_dir "${guest_MANIFEST}" DIRECTORY)
   set(target_dir "${CMAKE_CURRENT_BINARY_DIR}/cargo-${target}")
   execute_process(
@@ -39,9 +45,9 @@ function(wasmhost_add_rust_guest target)
   endif()
   string(JSON package_name GET "${metadata}" packages 0 name)
   string(REPLACE "-" "_" artifact_name "${package_name}")
-  set(artifact "${target_dir}/wasm32-wasip1/release/${artifact_name}.wasm")
+  set(artifact "${target_dir}/wasm32-wasip1/${guest_PROFILE}/${artifact_name}.wasm")
 
-  set(cargo_args build --release --locked --target wasm32-wasip1
+  set(cargo_args build --profile ${guest_PROFILE} --locked --target wasm32-wasip1
     --manifest-path "${guest_MANIFEST}")
   if(guest_NO_DEFAULT_FEATURES)
     list(APPEND cargo_args --no-default-features)
@@ -61,5 +67,9 @@ function(wasmhost_add_rust_guest target)
     WORKING_DIRECTORY "${crate_dir}"
     COMMENT "Building Rust guest ${target} (cargo, wasm32-wasip1) -> ${guest_OUTPUT}"
     VERBATIM)
-  add_custom_target(${target} ALL DEPENDS "${guest_OUTPUT}")
+  set(all ALL)
+  if(guest_EXCLUDE_FROM_ALL)
+    set(all "")
+  endif()
+  add_custom_target(${target} ${all} DEPENDS "${guest_OUTPUT}")
 endfunction()

@@ -181,10 +181,15 @@ TEST(ErrorModel, TheClassifierFallsBackForOtherMessages) {
 
 TEST(ErrorModel, EveryKindHasAName) {
   const std::vector<std::pair<ErrorKind, std::string>> names = {
-      {ErrorKind::Io, "io"},       {ErrorKind::Compile, "compile"},
-      {ErrorKind::Link, "link"},   {ErrorKind::Signature, "signature"},
-      {ErrorKind::Trap, "trap"},   {ErrorKind::Exit, "exit"},
-      {ErrorKind::Limit, "limit"}, {ErrorKind::GuestData, "guest-data"}};
+      {ErrorKind::Io, "io"},
+      {ErrorKind::Compile, "compile"},
+      {ErrorKind::Link, "link"},
+      {ErrorKind::Signature, "signature"},
+      {ErrorKind::Trap, "trap"},
+      {ErrorKind::Exit, "exit"},
+      {ErrorKind::Limit, "limit"},
+      {ErrorKind::GuestData, "guest-data"},
+      {ErrorKind::Unsupported, "unsupported"}};
   for (const auto &[kind, name] : names) {
     EXPECT_EQ(wasmhost::kindName(kind), name);
   }
@@ -197,6 +202,7 @@ TEST(ErrorModel, TheCliMapsEveryKindToTheContractsExitStatus) {
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Link), 2);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Signature), 2);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Limit), 2);
+  EXPECT_EQ(cli::exitStatusFor(ErrorKind::Unsupported), 2);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Trap), 3);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Exit), 3);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::GuestData), 1);

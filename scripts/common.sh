@@ -35,8 +35,9 @@ version_at_least() { # version_at_least HAVE WANT
 }
 
 # ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21, the
-# wasm32-wasip1 target; with --for-tests also GoogleTest, clang-format,
-# pkg-config and python3's pip (the consumer and cmake tests), clippy and rustfmt.
+# wasm32-wasip1 target, nlohmann-json (host's flame graphs); with --for-tests
+# also GoogleTest, clang-format, pkg-config and python3's pip (the consumer
+# and cmake tests), gdb (the debug tests), clippy and rustfmt.
 ensure_build_tools() {
   local for_tests=0
   [ "${1:-}" = "--for-tests" ] && for_tests=1
@@ -69,6 +70,16 @@ ensure_build_tools() {
   fi
   note "Rust target wasm32-wasip1 installed"
 
+  # host reads the guest profiler's JSON for its flame graphs (--profile guest=FILE).
+  if ! compgen -G "/usr/share/cmake*/nlohmann_json/nlohmann_jsonConfig.cmake" >/dev/null &&
+    ! compgen -G "/usr/lib/*/cmake/nlohmann_json/nlohmann_jsonConfig.cmake" >/dev/null &&
+    ! compgen -G "/usr/local/share/cmake*/nlohmann_json/nlohmann_jsonConfig.cmake" >/dev/null; then
+    step "Installing nlohmann-json"
+    apt_install nlohmann-json3-dev ||
+      die "nlohmann-json not found: install it (apt-get install nlohmann-json3-dev) and run this again"
+  fi
+  note "nlohmann-json installed"
+
   if [ "$for_tests" -eq 1 ]; then
     if ! [ -f /usr/include/gtest/gtest.h ] && ! compgen -G "/usr/lib/*/cmake/GTest/GTestConfig.cmake" >/dev/null; then
       step "Installing GoogleTest"
@@ -96,6 +107,12 @@ ensure_build_tools() {
         die "python3 -m pip not found: install it (apt-get install python3-pip) and run this again"
     fi
     note "python3 and pip installed"
+    # The debug tests run gdb in batch mode against host --debug.
+    if ! command -v gdb >/dev/null 2>&1; then
+      step "Installing gdb"
+      apt_install gdb || die "gdb not found: install it (apt-get install gdb) and run this again"
+    fi
+    note "gdb installed"
     local component
     for component in clippy rustfmt; do
       if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <filesystem>
 #include <limits>
 #include <sstream>
 
@@ -37,7 +38,33 @@ int parseBoundedCount(const std::string &flag, const std::string &text, int low,
   return value;
 }
 
+/// `--profile`'s value into `options`, or a `UsageError`.
+void parseProfile(const std::string &text, Options &options) {
+  constexpr std::string_view kGuest = "guest=";
+  if (text == "perfmap") {
+    options.profiler = Profiler::PerfMap;
+  } else if (text == "jitdump") {
+    options.profiler = Profiler::JitDump;
+  } else if (text.rfind(kGuest, 0) == 0) {
+    options.profiler = Profiler::Guest;
+    options.guest_profile_path = text.substr(kGuest.size());
+    if (options.guest_profile_path.empty()) {
+      throw UsageError("option '--profile guest=FILE' needs a file name");
+    }
+    if (flameGraphPath(options.guest_profile_path) == options.guest_profile_path) {
+      throw UsageError("option '--profile guest=FILE': '" + options.guest_profile_path +
+                       "' ends in .svg, the name of the flame graph written next to it");
+    }
+  } else {
+    throw UsageError("option '--profile' needs perfmap, jitdump or guest=FILE, not '" + text + "'");
+  }
+}
+
 } // namespace
+
+std::string flameGraphPath(const std::string &profile_path) {
+  return std::filesystem::path(profile_path).replace_extension(".svg").string();
+}
 
 std::optional<uint64_t> parseCount(const std::string &text) {
   uint64_t value = 0;
@@ -124,6 +151,13 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
     } else if (option("--max-memory")) {
       options.max_memory_bytes =
           number("--max-memory", parseSize, "a size in bytes (suffix K, M or G allowed)");
+    } else if (arg == "--debug") {
+      options.debug = true;
+    } else if (option("--profile")) {
+      if (options.profiler != Profiler::None) {
+        throw UsageError("option '--profile' can be given once");
+      }
+      parseProfile(text, options);
     } else if (arg == "--dump-state") {
       options.dump_state = true;
     } else if (option("--cache")) {
@@ -181,6 +215,10 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
   if (options.instances && options.call_export) {
     throw UsageError("--call and --instances cannot be combined");
   }
+  if (options.instances && options.profiler == Profiler::Guest) {
+    throw UsageError("--profile guest=FILE profiles one instance: it cannot be combined with "
+                     "--instances");
+  }
   if (options.module_path.empty()) {
     // --call takes every argument after it: a module named there is an argument.
     throw UsageError(options.call_export
@@ -236,13 +274,22 @@ std::string usageText() {
           "                       suffix; past it the guest's memory.grow fails\n"
           "  --keep-going         after a trap or a failed check, re-instantiate the module\n"
           "                       and run the remaining scenarios\n"
+          "  --debug              compile the guest with debug info: gdb and lldb can break in\n"
+          "                       its (Rust) functions, trap backtraces name source lines\n"
+          "                       (use a guest built with debug info: guest-debug.wasm)\n"
+          "  --profile perfmap    write the guest's symbols to /tmp/perf-<pid>.map (perf)\n"
+          "  --profile jitdump    write ./jit-<pid>.dump for perf record -k 1 + perf inject\n"
+          "  --profile guest=FILE sample the guest's stack on each call and every 1 ms; write\n"
+          "                       Firefox Profiler JSON to FILE and a flame graph to FILE\n"
+          "                       with the extension .svg\n"
           "  --help               show this help and exit\n"
           "  --version            show the host and Wasmtime versions and exit\n"
           "\n"
           "Exit status:\n"
           "  0  every check passed\n"
           "  1  a check failed (or the host refused a memory access)\n"
-          "  2  usage, file, compile or link error (including a missing export)\n"
+          "  2  usage, file, compile or link error (including a missing export, or a\n"
+          "     --debug or --profile this Wasmtime build cannot serve)\n"
           "  3  the guest trapped (including a time limit, fuel or a failing host function)\n";
   return text.str();
 }

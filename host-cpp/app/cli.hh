@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "wasmhost/errors.hh"
+#include "wasmhost/options.hh"
 
 namespace wasmhost::app::cli {
 
@@ -39,6 +40,7 @@ constexpr ExitStatus exitStatusFor(ErrorKind kind) {
   case ErrorKind::Link:
   case ErrorKind::Signature:
   case ErrorKind::Limit:
+  case ErrorKind::Unsupported:
     return kSetupError;
   }
   return kSetupError;
@@ -63,6 +65,13 @@ struct Options {
   uint64_t timeout_ms = 10000; ///< per guest call; 0: none
   uint64_t fuel = 0;           ///< per guest call; 0: none
   std::optional<uint64_t> max_memory_bytes;
+  /// `--debug`: the engine with debug info (gdb, source lines in traps).
+  bool debug = false;
+  /// `--profile perfmap|jitdump|guest=FILE`.
+  Profiler profiler = Profiler::None;
+  /// `--profile guest=FILE`: the Firefox Profiler JSON goes to FILE, the
+  /// flame graph to `flameGraphPath(FILE)`.
+  std::string guest_profile_path;
   bool help = false;
   bool version = false;
 };
@@ -89,6 +98,11 @@ std::optional<uint64_t> parseCount(const std::string &text);
 /// Parses a size in bytes with an optional K, M or G suffix (powers of
 /// 1024); nullopt unless it is one and fits in 64 bits.
 std::optional<uint64_t> parseSize(const std::string &text);
+
+/// Where `--profile guest=FILE` writes the flame graph: FILE with its
+/// extension replaced by `.svg` (`profile.json` -> `profile.svg`), or `.svg`
+/// added when it has none.
+std::string flameGraphPath(const std::string &profile_path);
 
 std::string usageText();
 std::string versionText();

@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -99,20 +100,30 @@ int run(int argc, char **argv) {
     if (options.instances) {
       return runInstances(options, std::cout, std::cerr);
     }
+    // Opened first: a profile that cannot be written stops the run before it starts.
+    std::optional<GuestProfileFiles> profile_files;
+    if (options.profiler == Profiler::Guest) {
+      profile_files.emplace(options.guest_profile_path, options.module_path);
+    }
     HostState state;
     state.narration = narration;
     WasmHost host(options.module_path, hostOptionsFor(options, narration));
+    narrateProfiler(options, narration);
     defineArticleHostFunctions(host, state);
     host.initialize();
     std::ostream discard(nullptr);
     std::ostream &main_narration = narration != nullptr ? *narration : discard;
-    const int status = options.call_export ? runCall(options, host, main_narration)
-                                           : runScenarios(options, host, state, main_narration);
-    if (!options.dump_state) {
-      return status;
+    int status = options.call_export ? runCall(options, host, main_narration)
+                                     : runScenarios(options, host, state, main_narration);
+    if (options.dump_state) {
+      std::cout.flush();
+      status = worseStatus(status, dumpGuestState(host, std::cout, std::cerr));
     }
-    std::cout.flush();
-    return worseStatus(status, dumpGuestState(host, std::cout, std::cerr));
+    if (profile_files) { // also after a trap: where the guest was is worth seeing
+      std::cout.flush();
+      status = worseStatus(status, profile_files->write(host, narration, std::cerr));
+    }
+    return status;
   } catch (const Error &error) {
     return reportError(error.what(), cli::exitStatusFor(error.kind()));
   } catch (const std::exception &error) {

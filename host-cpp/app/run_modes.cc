@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <deque>
+#include <filesystem>
 #include <future>
 #include <sstream>
 #include <thread>
 #include <vector>
 
 #include "article_host.hh"
+#include "flame_graph.hh"
 #include "wasmhost/guest_buffer.hh"
 
 namespace wasmhost::app {
@@ -163,6 +166,8 @@ WasmHostOptions hostOptionsFor(const cli::Options &options, std::ostream *narrat
   host_options.timeout_ms = options.timeout_ms;
   host_options.fuel = options.fuel;
   host_options.max_memory_bytes = options.max_memory_bytes;
+  host_options.debug_info = options.debug;
+  host_options.profiler = options.profiler;
   return host_options;
 }
 
@@ -174,6 +179,75 @@ int exitStatusOf(const ScenarioSummary &summary) {
     return cli::kSetupError;
   }
   return summary.failed > 0 ? cli::kCheckFailed : cli::kOk;
+}
+
+void narrateProfiler(const cli::Options &options, std::ostream *narration) {
+  if (narration == nullptr) {
+    return;
+  }
+  if (options.profiler == Profiler::PerfMap) {
+    *narration << "[Host Setup] Profiler perfmap: Wasmtime writes the guest's symbols to "
+               << profilerOutputPath(Profiler::PerfMap) << " (read by perf report)" << std::endl;
+  } else if (options.profiler == Profiler::JitDump) {
+    *narration << "[Host Setup] Profiler jitdump: Wasmtime writes "
+               << std::filesystem::absolute(profilerOutputPath(Profiler::JitDump))
+                      .lexically_normal()
+                      .string()
+               << " (for perf record -k 1, then perf inject --jit)" << std::endl;
+  }
+}
+
+GuestProfileFiles::GuestProfileFiles(std::string path, const std::string &module_path)
+    : path_(std::move(path)), svg_path_(cli::flameGraphPath(path_)) {
+  // Both checked before either is emptied.
+  for (const auto &[name, what] :
+       {std::pair{&path_, "guest profile"}, {&svg_path_, "flame graph"}}) {
+    std::error_code same_error;
+    if (std::filesystem::equivalent(*name, module_path, same_error)) {
+      throw Error(ErrorKind::Io, std::string("--profile guest=FILE: the ") + what + " '" + *name +
+                                     "' would overwrite the module '" + module_path + "'");
+    }
+  }
+  const auto open = [](std::ofstream &file, const std::string &name, const char *what) {
+    errno = 0;
+    file.open(name, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      const int error = errno != 0 ? errno : EIO;
+      throw Error(ErrorKind::Io, std::string("--profile guest=FILE: cannot write the ") + what +
+                                     " '" + name + "': " + std::generic_category().message(error));
+    }
+  };
+  open(json_, path_, "guest profile");
+  open(svg_, svg_path_, "flame graph");
+}
+
+int GuestProfileFiles::write(WasmHost &host, std::ostream *narration, std::ostream &errors) {
+  try {
+    const uint64_t samples = host.instance().guestProfileSamples();
+    const std::vector<uint8_t> profile = host.instance().finishGuestProfile();
+    const std::string_view json(reinterpret_cast<const char *>(profile.data()), profile.size());
+    const FoldedProfile folded = foldFirefoxProfile(json);
+    const std::string name = std::filesystem::path(host.wasmPath()).filename().string();
+    const std::string svg = flameGraphSvg(folded, "Guest profile of " + name);
+    json_ << json;
+    svg_ << svg;
+    json_.close();
+    svg_.close();
+    if (!json_ || !svg_) {
+      throw Error(ErrorKind::Io, "--profile guest=FILE: writing '" + path_ + "' or '" + svg_path_ +
+                                     "' failed: " + std::generic_category().message(errno));
+    }
+    if (narration != nullptr) {
+      *narration << "[Host Main] Guest profile: " << samples << " samples ("
+                 << folded.samples - folded.empty_samples << " with guest frames), "
+                 << profile.size() << " bytes of Firefox Profiler JSON in " << path_
+                 << ", flame graph in " << svg_path_ << std::endl;
+    }
+    return cli::kOk;
+  } catch (const std::exception &error) {
+    errors << "host: error: " << oneLine(error.what()) << std::endl;
+    return cli::kSetupError;
+  }
 }
 
 int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors) {
@@ -210,6 +284,7 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
   WasmHostOptions shared_options = hostOptionsFor(options, narration);
   shared_options.guest_stdout = false; // it never runs the guest
   WasmHost shared(options.module_path, shared_options);
+  narrateProfiler(options, narration);
   definePerStoreArticleHostFunctions(shared);
   const auto pre = shared.prepareInstances();
   if (narration != nullptr) {

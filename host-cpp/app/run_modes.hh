@@ -6,7 +6,9 @@
 #ifndef WASMHOST_APP_RUN_MODES_HH
 #define WASMHOST_APP_RUN_MODES_HH
 
+#include <fstream>
 #include <ostream>
+#include <string>
 
 #include "cli.hh"
 #include "scenarios.hh"
@@ -15,8 +17,8 @@
 namespace wasmhost::app {
 
 /// The `WasmHostOptions` the command line asks for: `narration`, the guest's
-/// stdout unless `--quiet`, `--cache` and the limits (`--timeout-ms`,
-/// `--fuel`, `--max-memory`).
+/// stdout unless `--quiet`, `--cache`, the limits (`--timeout-ms`,
+/// `--fuel`, `--max-memory`), `--debug` and `--profile`.
 WasmHostOptions hostOptionsFor(const cli::Options &options, std::ostream *narration);
 
 /// The exit status of a scenario run (`cli::ExitStatus`).
@@ -30,6 +32,31 @@ inline int worseStatus(int a, int b) { return a > b ? a : b; }
 /// the cargo feature `debug-json`) is one `host: error:` line on `errors` and
 /// exit status 2. Returns the exit status.
 int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors);
+
+/// `[Host Setup]` lines saying where `--profile perfmap` or `jitdump` makes
+/// Wasmtime write (nothing for the other modes).
+void narrateProfiler(const cli::Options &options, std::ostream *narration);
+
+/// The two files of `--profile guest=FILE`: FILE for the Firefox Profiler
+/// JSON, `cli::flameGraphPath(FILE)` for the flame graph. Both are opened
+/// (created or emptied) when it is made, before the guest runs, so that a
+/// file that cannot be written stops the run before it starts: `Error` (`Io`)
+/// naming it. Neither may be the module file `module_path` (which emptying
+/// would destroy): `Error` (`Io`) too.
+class GuestProfileFiles {
+public:
+  GuestProfileFiles(std::string path, const std::string &module_path);
+  /// Finishes `host`'s guest profile and writes both files; narrates what was
+  /// written. A failure is one `host: error:` line on `errors`. Returns the
+  /// exit status (0, or 2 when a file could not be written).
+  int write(WasmHost &host, std::ostream *narration, std::ostream &errors);
+
+private:
+  std::string path_;
+  std::string svg_path_;
+  std::ofstream json_;
+  std::ofstream svg_;
+};
 
 /// `--instances N --threads T`: compiles and links the module once
 /// (`WasmHost::prepareInstances`), then runs the selected scenarios in N

@@ -22,6 +22,8 @@ std::string_view kindName(ErrorKind kind) {
     return "limit";
   case ErrorKind::GuestData:
     return "guest-data";
+  case ErrorKind::Unsupported:
+    return "unsupported";
   }
   return "unknown";
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "null_stream.hh"
+#include "wasmhost/engine_features.hh"
 
 namespace wasmhost {
 namespace {
@@ -17,37 +18,6 @@ bool endsWith(std::string_view text, std::string_view suffix) {
 
 /// One epoch tick: the time limit is counted in ticks of wall-clock time.
 constexpr std::chrono::milliseconds kEpochTick{1};
-
-/// Whether this process may start as many threads as Wasmtime's parallel
-/// compilation wants (one per core): under `RLIMIT_NPROC` it may not, and its
-/// thread pool then aborts the process instead of reporting an error.
-bool canStartCompileThreads() {
-  const unsigned wanted = std::max(1U, std::thread::hardware_concurrency());
-  std::vector<std::thread> threads;
-  bool started = true;
-  try {
-    for (unsigned i = 0; i < wanted; ++i) {
-      threads.emplace_back([] {});
-    }
-  } catch (const std::system_error &) {
-    started = false;
-  }
-  for (auto &thread : threads) {
-    thread.join();
-  }
-  return started;
-}
-
-wasmtime::Engine makeEngine(const WasmHostOptions &options) {
-  wasmtime::Config config;
-  // Compiling on one thread is slower, never wrong: the fallback when no
-  // thread can be had (the compiled code is the same, so is the cache key).
-  static const bool parallel = canStartCompileThreads();
-  config.parallel_compilation(parallel);
-  config.epoch_interruption(options.timeout_ms > 0);
-  config.consume_fuel(options.fuel > 0);
-  return wasmtime::Engine(std::move(config));
-}
 
 wasm_valtype_vec_t valtypes(const std::vector<wasm_valkind_t> &kinds) {
   wasm_valtype_vec_t vec;
@@ -68,7 +38,9 @@ Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOption
       host_functions_(std::make_shared<std::vector<std::shared_ptr<void>>>()),
       engine_(makeEngine(options_)), linker_(engine_) {
   compile(std::move(wasm_bytes));
-  if (options_.timeout_ms > 0) {
+  // A time limit, and the guest profiler's samples on epoch ticks (with or
+  // without a time limit), need the epoch to advance.
+  if (usesEpochInterruption(options_)) {
     try {
       ticker_ = std::make_shared<const detail::EpochTicker>(engine_, kEpochTick);
     } catch (const std::system_error &error) {
@@ -151,12 +123,17 @@ void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
 }
 
 std::string Plugin::engineConfigDescription(const WasmHostOptions &options) {
-  // The engine's `Config` is Wasmtime's default but for epoch interruption
-  // and fuel (see `makeEngine`), which change the compiled code; so do the
-  // C API's features and the target.
+  // The engine's `Config` is Wasmtime's default but for epoch interruption,
+  // fuel and debug info (see `makeEngine`), which change the compiled code,
+  // and backtrace details, which change what a compiled module keeps; so do
+  // the C API's features and the target. The profilers do not change the
+  // code (Wasmtime tells them about it when a module is loaded, compiled or
+  // deserialized), so a module cached without one serves them too.
   std::string description = "config=default";
-  description += options.timeout_ms > 0 ? ";epoch-interruption" : "";
+  description += usesEpochInterruption(options) ? ";epoch-interruption" : "";
   description += options.fuel > 0 ? ";consume-fuel" : "";
+  description += options.debug_info ? ";debug-info" : "";
+  description += backtraceDetailsEnabled(options) ? ";backtrace-details" : "";
   description += ";target=";
 #if defined(__x86_64__) || defined(_M_X64)
   description += "x86_64";

@@ -1,8 +1,10 @@
 #include "wasmhost/plugin_instance.hh"
 
+#include <filesystem>
 #include <limits>
 #include <sstream>
 
+#include "guest_profile.hh"
 #include "null_stream.hh"
 
 namespace wasmhost {
@@ -73,12 +75,20 @@ const std::shared_ptr<const Plugin> &requirePrepared(const std::shared_ptr<const
 
 /// Options that only the engine can honour, checked before any store exists.
 void checkEngineSupports(const Plugin &plugin, const WasmHostOptions &options) {
-  if ((options.timeout_ms > 0) != plugin.enforcesTimeLimit()) {
+  const bool profiles = options.profiler == Profiler::Guest;
+  if (profiles && !plugin.profilesGuests()) {
+    throw std::logic_error("a guest profile needs a plugin whose engine was made for one "
+                           "(profiler = Profiler::Guest)");
+  }
+  if (options.timeout_ms > 0 && !plugin.enforcesTimeLimit()) {
     throw std::logic_error(
-        options.timeout_ms > 0
-            ? "a time limit needs a plugin whose engine was made with one (timeout_ms > 0)"
-            : "the plugin's engine interrupts on a time limit: give the instance one too "
-              "(timeout_ms > 0)");
+        "a time limit needs a plugin whose engine was made with one (timeout_ms > 0)");
+  }
+  // Epoch interruption with neither a deadline nor the profiler's callback
+  // would interrupt the first call at once.
+  if (plugin.enforcesTimeLimit() && options.timeout_ms == 0 && !profiles) {
+    throw std::logic_error("the plugin's engine interrupts on a time limit: give the instance one "
+                           "too (timeout_ms > 0)");
   }
   if ((options.fuel > 0) != plugin.metersFuel()) {
     throw std::logic_error(options.fuel > 0
@@ -107,6 +117,13 @@ PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOpt
   checkEngineSupports(*plugin_, options_);
   applyStoreLimits();
   setStoreWasi();
+  if (options_.profiler == Profiler::Guest) {
+    // The sampling interval is the ticker's tick (kEpochTick in plugin.cc).
+    profile_ = std::make_unique<detail::GuestProfile>(
+        engine_, plugin_->module(), std::filesystem::path(plugin_->name()).filename().string(),
+        options_.timeout_ms, std::chrono::milliseconds(1));
+    profile_->attach(store_);
+  }
 }
 
 PluginInstance::~PluginInstance() = default;
@@ -151,6 +168,21 @@ void PluginInstance::applyStoreLimits() {
       limiterValue(options_.max_memory_bytes.value_or(WasmHostOptions::kDefaultMaxMemoryBytes)),
       limiterValue(options_.max_table_elements), -1, limiterValue(options_.max_tables),
       limiterValue(options_.max_memories));
+}
+
+void PluginInstance::enterProfiledGuest() { profile_->enter(store_context_); }
+
+void PluginInstance::leaveProfiledGuest() { profile_->leave(); }
+
+uint64_t PluginInstance::guestProfileSamples() const {
+  return profile_ != nullptr ? profile_->samples() : 0;
+}
+
+std::vector<uint8_t> PluginInstance::finishGuestProfile() {
+  if (profile_ == nullptr) {
+    throw std::logic_error("this instance records no guest profile (profiler = Profiler::Guest)");
+  }
+  return profile_->finish();
 }
 
 void PluginInstance::armLimitsNow() {
@@ -221,6 +253,7 @@ void PluginInstance::instantiate() {
   // is a store limit refusing the initial memory or table.
   armLimits(); // a start function runs within instantiate
   auto instance_res = plugin_->instancePre().instantiate(store_context_);
+  guestReturned();
   if (!instance_res) {
     const auto &error = instance_res.err_ref();
     if (classify(error, ErrorKind::Trap) == ErrorKind::Limit) {
@@ -287,6 +320,9 @@ void PluginInstance::reinstantiate() {
   }
   applyStoreLimits();
   setStoreWasi();
+  if (profile_ != nullptr) {
+    profile_->attach(store_);
+  }
   initialize();
 }
 
@@ -400,6 +436,7 @@ PluginInstance::callDynamic(const wasmtime::Func &func, const std::vector<wasmti
   }
   armLimits();
   auto result = func.call(store_context_, args);
+  guestReturned();
   if (!result) {
     return asTrap(result.err());
   }
@@ -427,6 +464,9 @@ std::string PluginInstance::trapKind(const wasmtime::TrapError &error) {
   }
   if (trap->message().rfind(detail::kExitMessage, 0) == 0) {
     return "exit";
+  }
+  if (trap->message().find(detail::kProfiledInterruptMessage) != std::string::npos) {
+    return "interrupt";
   }
   return "host function failed";
 }

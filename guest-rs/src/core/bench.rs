@@ -27,6 +27,11 @@ pub const COLLATZ_MAX_LIMIT: u32 = 10_000_000;
 /// The compute kernel, run as wasm and natively: the total number of Collatz
 /// steps (`n / 2` or `3n + 1` until 1) over every start value in `1..=limit`.
 /// Scalar integer work with data-dependent branches and no memory traffic.
+///
+/// Never inlined, so that it is a function of its own in every build: the
+/// guest profiler and perf name it, gdb breaks on it (one call per
+/// `bench_compute`, nothing measurable).
+#[inline(never)]
 pub fn collatz_total_steps(limit: u32) -> u64 {
     let mut total = 0u64;
     for start in 1..=u64::from(limit.min(COLLATZ_MAX_LIMIT)) {

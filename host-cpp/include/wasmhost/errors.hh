@@ -26,10 +26,13 @@ enum class ErrorKind {
   Exit,      ///< the guest exited through WASI `proc_exit`
   Limit,     ///< a store limit refused what the module asked for (its initial memory, a growth)
   GuestData, ///< the guest handed the host data it refuses (a block outside memory, bad UTF-8)
+  /// the engine cannot be made as asked: a debugging or profiling option that
+  /// the Wasmtime build (its cargo features) or the platform does not support
+  Unsupported,
 };
 
 /// The kind's name in one word: "io", "compile", "link", "signature", "trap",
-/// "exit", "limit", "guest-data".
+/// "exit", "limit", "guest-data", "unsupported".
 std::string_view kindName(ErrorKind kind);
 
 /// A runtime failure of the library, with its kind. Thread-safety: a value

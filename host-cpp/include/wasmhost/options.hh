@@ -13,9 +13,27 @@
 
 namespace wasmhost {
 
-/// Options of a `Plugin` (the engine-wide ones: `timeout_ms > 0` and
-/// `fuel > 0` decide what its engine can enforce, `module_cache_dir`,
-/// `max_module_bytes`) and of each `PluginInstance` (the values of the
+/// A profiler for the guest's code (`WasmHostOptions::profiler`).
+enum class Profiler {
+  None,
+  /// Linux `perf`'s simple map: Wasmtime appends the address, size and name
+  /// of every compiled guest function to `/tmp/perf-<pid>.map`, which
+  /// `perf report` reads to name JIT code.
+  PerfMap,
+  /// Linux `perf`'s jitdump: Wasmtime writes `./jit-<pid>.dump` (the code
+  /// itself, for `perf inject --jit`). Needs Wasmtime's `profiling` feature.
+  JitDump,
+  /// Wasmtime's own guest profiler, per instance: a sample of the guest's
+  /// stack on every entry into the guest, on every epoch tick (1 ms) while
+  /// it runs and when it returns; `PluginInstance::finishGuestProfile()`
+  /// gives the Firefox Profiler JSON. Needs Wasmtime's `profiling` feature;
+  /// turns epoch interruption (and the ticker) on even without a time limit.
+  Guest,
+};
+
+/// Options of a `Plugin` (the engine-wide ones: `timeout_ms > 0`,
+/// `fuel > 0`, `debug_info` and `profiler` decide what its engine can do,
+/// `module_cache_dir`, `max_module_bytes`) and of each `PluginInstance` (the values of the
 /// limits, WASI's stdout, the narration). Thread-safety: a value type.
 struct WasmHostOptions {
   /// Where the host narrates its steps (`[Host Setup] ...`); null: silent.
@@ -58,6 +76,18 @@ struct WasmHostOptions {
   uint64_t max_tables = 4;
   /// Largest module file a `Plugin` reads, in bytes.
   uint64_t max_module_bytes = uint64_t{256} << 20;
+  /// Engine-wide: compile the guest with native DWARF for gdb and lldb
+  /// (Wasmtime's `debug_info`, registered through its `debug-builtins`) and
+  /// give trap backtraces the guest's source file and line (Wasmtime reads
+  /// `WASMTIME_BACKTRACE_DETAILS` when its `Config` is made: the plugin sets
+  /// it to 1 in the process environment for that moment, then restores it).
+  /// Useful with a guest built with debug info (`guest-debug.wasm`).
+  bool debug_info = false;
+  /// Engine-wide for `PerfMap` and `JitDump`; `Guest` is also per instance
+  /// (an instance profiles when both its plugin's and its own options say
+  /// `Guest`). Checked against what the Wasmtime build can do before the
+  /// engine is made (`checkEngineOptions`).
+  Profiler profiler = Profiler::None;
 };
 
 } // namespace wasmhost

@@ -21,6 +21,7 @@
 
 #include "wasmhost/detail/epoch_ticker.hh"
 #include "wasmhost/detail/host_function.hh"
+#include "wasmhost/engine_features.hh"
 #include "wasmhost/errors.hh"
 #include "wasmhost/instance_pre.hh"
 #include "wasmhost/module_cache.hh"
@@ -37,7 +38,9 @@ namespace wasmhost {
 class Plugin {
 public:
   /// Reads and compiles `wasm_path` (binary `.wasm`, or text when the name
-  /// ends in `.wat`). Throws `Error` (`Io`, `Compile`).
+  /// ends in `.wat`). Throws `Error` (`Io`, `Compile`; `Unsupported` or `Io`
+  /// for a debugging or profiling option the engine cannot have, see
+  /// `makeEngine` in `engine_features.hh`).
   explicit Plugin(std::string wasm_path, WasmHostOptions options = {});
   /// Compiles the module `wasm_bytes`; `name` stands for the file in
   /// messages (and `.wat` in it means text).
@@ -93,10 +96,13 @@ public:
   /// The resolved imports; `std::logic_error` before `prepare()`.
   [[nodiscard]] const InstancePre &instancePre() const;
 
-  /// Whether the engine can enforce a time limit (epoch interruption) and a
-  /// fuel budget: fixed when the plugin is made, from its options.
+  /// Whether the engine can enforce a time limit (epoch interruption, with
+  /// the ticker running) and a fuel budget, and whether its instances may
+  /// record a guest profile (`Profiler::Guest`, which needs epoch
+  /// interruption too): fixed when the plugin is made, from its options.
   [[nodiscard]] bool enforcesTimeLimit() const { return ticker_ != nullptr; }
   [[nodiscard]] bool metersFuel() const { return options_.fuel > 0; }
+  [[nodiscard]] bool profilesGuests() const { return options_.profiler == Profiler::Guest; }
   /// Epoch ticks already due that the ticker has not counted yet (0 without
   /// a time limit): a deadline counts them in, or it would come early.
   [[nodiscard]] uint64_t tickerPendingTicks() const {

@@ -32,6 +32,9 @@
 namespace wasmhost {
 
 template <typename Results, typename Params> class TypedExport;
+namespace detail {
+class GuestProfile;
+}
 
 /// The per-store half of a host: the store (with its limits and WASI
 /// context), the instance, its memory, and every call into it. Cheap to make
@@ -42,8 +45,9 @@ class PluginInstance {
 public:
   /// A store for one instance of `plugin`, which must be prepared, limited by
   /// `options` (the limits, WASI's stdout and the narration; the engine-wide
-  /// options are the plugin's). A time limit or a fuel budget the plugin's
-  /// engine cannot enforce is refused here with `std::logic_error`.
+  /// options are the plugin's). A time limit, a fuel budget or a guest
+  /// profile the plugin's engine cannot serve is refused here with
+  /// `std::logic_error`.
   PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOptions options);
   explicit PluginInstance(std::shared_ptr<const Plugin> plugin);
   ~PluginInstance();
@@ -210,6 +214,21 @@ public:
   /// the message being Wasmtime's, with the wasm backtrace.
   [[nodiscard]] std::string describeTrap(const wasmtime::TrapError &error) const;
 
+  // --- The guest profiler (`Profiler::Guest`). -------------------------------
+
+  /// Whether this instance records a guest profile: its options and its
+  /// plugin's say `Profiler::Guest`.
+  [[nodiscard]] bool profilesGuest() const { return profile_ != nullptr; }
+  /// Samples taken so far (0 when not profiling).
+  [[nodiscard]] uint64_t guestProfileSamples() const;
+  /// Ends the guest profile and returns it as Firefox Profiler JSON (the
+  /// "processed profile format" of profiler.firefox.com): the guest's stack
+  /// at every entry into the guest, on every epoch tick (1 ms) while it runs
+  /// and when it returns (an empty stack). Later calls are not sampled.
+  /// Throws `std::logic_error` when not profiling or already finished,
+  /// `Error` (`Io`) when Wasmtime cannot write it.
+  std::vector<uint8_t> finishGuestProfile();
+
   /// The kind of a failed call's error: `Trap` or `Exit` once it ran,
   /// `Signature` for an export of another type, `Link` for a missing one.
   static ErrorKind callErrorKind(const wasmtime::TrapError &error);
@@ -277,8 +296,19 @@ private:
     if (options_.fuel > 0 || options_.timeout_ms > 0) {
       armLimitsNow();
     }
+    if (profile_ != nullptr) [[unlikely]] {
+      enterProfiledGuest(); // its own epoch deadline and time limit
+    }
   }
   void armLimitsNow();
+  /// After every entry into the guest returned: the guest profiler's sample.
+  void guestReturned() {
+    if (profile_ != nullptr) [[unlikely]] {
+      leaveProfiledGuest();
+    }
+  }
+  void enterProfiledGuest();
+  void leaveProfiledGuest();
 
   std::shared_ptr<const Plugin> plugin_;
   WasmHostOptions options_;
@@ -295,6 +325,9 @@ private:
   /// The id Wasmtime gives the current store, to refuse a `Func` of an
   /// earlier store in `callDynamic` (Wasmtime would abort the process).
   uint64_t store_id_ = 0;
+  /// With `Profiler::Guest`: the profiler and its epoch callback's state,
+  /// at a stable address (each store's callback points at it).
+  std::unique_ptr<detail::GuestProfile> profile_;
 };
 
 /// A guest export checked once against `Params -> Results` (both
@@ -313,6 +346,7 @@ public:
     }
     instance_->armLimits();
     auto result = func_.call(instance_->store_context_, params);
+    instance_->guestReturned();
     if (!result) {
       return PluginInstance::asTrap(result.err());
     }
