@@ -14,9 +14,6 @@ bool endsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-/// One epoch tick: the time limit is counted in ticks of wall-clock time.
-constexpr std::chrono::milliseconds kEpochTick{1};
-
 wasmtime::Engine makeEngine(const WasmHostOptions &options) {
   wasmtime::Config config;
   config.epoch_interruption(options.timeout_ms > 0);
@@ -44,7 +41,7 @@ Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOption
       engine_(makeEngine(options_)), linker_(engine_) {
   compile(std::move(wasm_bytes));
   if (options_.timeout_ms > 0) {
-    ticker_ = std::make_shared<const detail::EpochTicker>(engine_, kEpochTick);
+    ticker_ = std::make_shared<const detail::EpochTicker>(engine_);
   }
 }
 

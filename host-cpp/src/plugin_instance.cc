@@ -1,5 +1,7 @@
 #include "wasmhost/plugin_instance.hh"
 
+#include <algorithm>
+#include <chrono>
 #include <limits>
 #include <sstream>
 
@@ -23,6 +25,13 @@ std::string describeList(wasmtime::ValType::ListRef types) {
 int64_t limiterValue(uint64_t value) {
   return static_cast<int64_t>(
       std::min<uint64_t>(value, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+}
+
+/// `milliseconds` as a clock duration, saturated far below the clock's
+/// range (the largest `timeout_ms` means no limit in practice).
+std::chrono::steady_clock::duration saturatedMilliseconds(uint64_t milliseconds) {
+  constexpr uint64_t kLongest = uint64_t{1} << 40; // 34 years
+  return std::chrono::milliseconds(static_cast<int64_t>(std::min(milliseconds, kLongest)));
 }
 
 const char *trapCodeName(wasmtime_trap_code_t code) {
@@ -105,8 +114,11 @@ PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOpt
     : plugin_(requirePrepared(plugin)), options_(std::move(options)), engine_(plugin_->engine()),
       store_(engine_), store_context_(store_) {
   checkEngineSupports(*plugin_, options_);
+  ticker_ = plugin_->epochTicker();
+  time_limit_ = saturatedMilliseconds(options_.timeout_ms);
   applyStoreLimits();
   setStoreWasi();
+  installDeadlineCallback();
 }
 
 PluginInstance::~PluginInstance() = default;
@@ -144,22 +156,52 @@ void PluginInstance::applyStoreLimits() {
                  limiterValue(options_.max_table_elements), -1, -1, -1);
 }
 
-void PluginInstance::armLimitsNow() {
-  if (options_.fuel > 0) {
-    auto fuel = store_context_.set_fuel(options_.fuel);
-    if (!fuel) {
-      throw std::logic_error("cannot set fuel: " + fuel.err().message());
-    }
+void PluginInstance::refillFuel() {
+  auto fuel = store_context_.set_fuel(options_.fuel);
+  if (!fuel) {
+    throw std::logic_error("cannot set fuel: " + fuel.err().message());
   }
-  if (options_.timeout_ms > 0) {
-    // Ticks follow wall-clock milliseconds: N + 1 ticks from now is N ms at
-    // least and N ms plus one tick at most, counting the ticks the ticker
-    // owes (it may run late under load, never early).
-    // Saturated far below 2^64: Wasmtime adds the current epoch, wrapping.
-    constexpr uint64_t kLongestDeadline = uint64_t{1} << 62;
-    store_context_.set_epoch_deadline(std::min(options_.timeout_ms, kLongestDeadline) + 1 +
-                                      plugin_->tickerPendingTicks());
+}
+
+void PluginInstance::installDeadlineCallback() {
+  if (ticker_ == nullptr) {
+    return;
   }
+  wasmtime_store_epoch_deadline_callback(store_.capi(), &PluginInstance::onEpochDeadline, this,
+                                         nullptr);
+  // The deadline at the current epoch: the first epoch check of the first
+  // call runs the callback, which starts that call's clock.
+  store_context_.set_epoch_deadline(0);
+}
+
+wasmtime_error_t *PluginInstance::onEpochDeadline(wasmtime_context_t * /*context*/, void *instance,
+                                                  uint64_t *epoch_deadline_delta,
+                                                  wasmtime_update_deadline_kind_t *update_kind) {
+  auto &self = *static_cast<PluginInstance *>(instance);
+  const auto now = std::chrono::steady_clock::now();
+  // The deadline is never more than one tick ahead, so the first callback of
+  // a call comes at its first epoch check after the ticker's next tick at
+  // the latest: its clock starts no earlier than the call (never early) and
+  // at most about a tick later.
+  if (self.call_started_) {
+    self.call_started_ = false;
+    self.call_start_ = now;
+  }
+  if (now - self.call_start_ >= self.time_limit_) {
+    // Wasmtime's own epoch interrupt (`Trap::Interrupt`, what a store without
+    // a callback gets), so that it is reported exactly as one. The C API has
+    // no `wasmtime_error_t` for a trap code, but in 48.0.8 `wasm_trap_t` and
+    // `wasmtime_error_t` are the same `#[repr(C)] struct { error: Error }`
+    // (crates/c-api/src/trap.rs, error.rs): Wasmtime unboxes the one as the
+    // other. The unit tests pin the result (kind `interrupt`, "wasm trap:
+    // interrupt").
+    return reinterpret_cast<wasmtime_error_t *>(
+        wasmtime_trap_new_code(WASMTIME_TRAP_CODE_INTERRUPT));
+  }
+  self.ticker_->noteActivity();
+  *epoch_deadline_delta = 1;
+  *update_kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
+  return nullptr;
 }
 
 ErrorKind PluginInstance::callErrorKind(const wasmtime::TrapError &error) {
@@ -204,8 +246,10 @@ void PluginInstance::instantiate() {
   // what fails now happens while the module starts (its start function
   // trapped, exited through WASI, or a host function it called failed), or
   // is a store limit refusing the initial memory or table.
-  armLimits(); // a start function runs within instantiate
-  auto instance_res = plugin_->instancePre().instantiate(store_context_);
+  auto instance_res = [this] {
+    const EntryScope entry(*this); // a start function runs within instantiate
+    return plugin_->instancePre().instantiate(store_context_);
+  }();
   if (!instance_res) {
     const auto &error = instance_res.err_ref();
     if (classify(error, ErrorKind::Trap) == ErrorKind::Limit) {
@@ -260,6 +304,7 @@ void PluginInstance::reinstantiate() {
   }
   applyStoreLimits();
   setStoreWasi();
+  installDeadlineCallback();
   initialize();
 }
 
@@ -371,7 +416,7 @@ PluginInstance::callDynamic(const wasmtime::Func &func, const std::vector<wasmti
     return wasmtime::TrapError(wasmtime::Error(
         "the function belongs to another store (an earlier instance, or none); get it again"));
   }
-  armLimits();
+  const EntryScope entry(*this);
   auto result = func.call(store_context_, args);
   if (!result) {
     return asTrap(result.err());

@@ -7,6 +7,7 @@
 #define WASMHOST_PLUGIN_INSTANCE_HH
 
 #include <any>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -270,15 +271,50 @@ private:
   std::ostream &narration();
   void setStoreWasi();
   void applyStoreLimits();
-  /// Refills the fuel and sets the epoch deadline: before every entry into
-  /// the guest, so that each call gets the whole budget. Inline: without
-  /// limits it is one branch on the call path.
+  /// Marks one entry into the guest (a call, the start function,
+  /// `_initialize`) for as long as it lives. The outermost one arms the
+  /// limits: the time limit starts again (the deadline callback takes the
+  /// clock at the call's first epoch check; no clock read and no C API call
+  /// here) and the fuel is refilled. A call made from a host function while
+  /// the guest runs (nested) arms nothing: it runs on the outer call's
+  /// deadline and fuel, so a guest cannot extend its own limits by calling
+  /// back into itself through the host.
+  class EntryScope {
+  public:
+    explicit EntryScope(PluginInstance &instance) : instance_(instance) {
+      if (instance_.entry_depth_ == 0) {
+        instance_.armLimits();
+      }
+      ++instance_.entry_depth_;
+    }
+    ~EntryScope() { --instance_.entry_depth_; }
+    EntryScope(const EntryScope &) = delete;
+    EntryScope &operator=(const EntryScope &) = delete;
+
+  private:
+    PluginInstance &instance_;
+  };
+
+  /// Inline: with the default options (a time limit, no fuel) it is two
+  /// stores and one relaxed load on the call path.
   void armLimits() {
-    if (options_.fuel > 0 || options_.timeout_ms > 0) {
-      armLimitsNow();
+    if (ticker_ != nullptr) {
+      call_started_ = true;
+      ticker_->ensureTicking();
+    }
+    if (options_.fuel > 0) {
+      refillFuel();
     }
   }
-  void armLimitsNow();
+  void refillFuel();
+  /// Gives the current store its epoch deadline callback (with a time limit).
+  void installDeadlineCallback();
+  /// The store's epoch deadline callback (`wasmtime_store_epoch_deadline_callback`):
+  /// interrupts the guest once its outermost call has run for the time limit,
+  /// else lets it run one tick more.
+  static wasmtime_error_t *onEpochDeadline(wasmtime_context_t *context, void *instance,
+                                           uint64_t *epoch_deadline_delta,
+                                           wasmtime_update_deadline_kind_t *update_kind);
 
   std::shared_ptr<const Plugin> plugin_;
   WasmHostOptions options_;
@@ -295,6 +331,18 @@ private:
   /// The id Wasmtime gives the current store, to refuse a `Func` of an
   /// earlier store in `callDynamic` (Wasmtime would abort the process).
   uint64_t store_id_ = 0;
+  /// The plugin's registration with the epoch ticker; null without a time
+  /// limit.
+  const detail::EpochTicker *ticker_ = nullptr;
+  /// `timeout_ms` as a duration (saturated).
+  std::chrono::steady_clock::duration time_limit_{};
+  /// Entries into the guest now running on this store (nested > 1).
+  uint32_t entry_depth_ = 0;
+  /// An outermost entry armed the time limit and its deadline callback has
+  /// not yet taken the clock for it.
+  bool call_started_ = false;
+  /// When the deadline callback first saw the current outermost call run.
+  std::chrono::steady_clock::time_point call_start_{};
 };
 
 /// A guest export checked once against `Params -> Results` (both
@@ -311,7 +359,7 @@ public:
       return wasmtime::TrapError(wasmtime::Error(
           "stale handle: the module was re-instantiated since it was made; get a new one"));
     }
-    instance_->armLimits();
+    const PluginInstance::EntryScope entry(*instance_);
     auto result = func_.call(instance_->store_context_, params);
     if (!result) {
       return PluginInstance::asTrap(result.err());
