@@ -34,7 +34,8 @@ version_at_least() { # version_at_least HAVE WANT
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
 }
 
-# ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21, the
+# ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21,
+# OpenSSL's libcrypto (libssl-dev), nlohmann-json (the benchmark), the
 # wasm32-wasip1 target; with --for-tests also GoogleTest, clang-format,
 # pkg-config and python3's pip (the consumer and cmake tests), clippy and rustfmt.
 ensure_build_tools() {
@@ -59,6 +60,21 @@ ensure_build_tools() {
   version_at_least "$cmake_version" 3.21 ||
     die "cmake $cmake_version is too old: this project needs cmake >= 3.21 (pip install cmake)"
   note "cmake $cmake_version"
+
+  # The library's SHA-256 (OpenSSL's libcrypto) and the benchmark's JSON
+  # (nlohmann-json), from Debian's packages.
+  if ! [ -f /usr/include/openssl/evp.h ]; then
+    step "Installing OpenSSL's libcrypto (libssl-dev)"
+    apt_install libssl-dev ||
+      die "OpenSSL's headers not found: install them (apt-get install libssl-dev) and run this again"
+  fi
+  note "OpenSSL (libssl-dev) installed"
+  if ! [ -f /usr/include/nlohmann/json.hpp ]; then
+    step "Installing nlohmann-json (nlohmann-json3-dev)"
+    apt_install nlohmann-json3-dev ||
+      die "nlohmann/json.hpp not found: install it (apt-get install nlohmann-json3-dev) and run this again"
+  fi
+  note "nlohmann-json installed"
 
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
     step "Installing the Rust target wasm32-wasip1"
