@@ -124,12 +124,18 @@ void Report::writeSvg(const std::string &path) const {
     Series t{alloc, colors[color % colors.size()], {}};
     Series r{alloc, colors[color % colors.size()], {}};
     ++color;
+    // `scale.<alloc>.<what>.<n>`, appended (GCC 12 warns wrongly about a
+    // chain of `+` here, -Wrestrict).
+    auto key = [&alloc](const char *what, double n) {
+      std::string text = "scale.";
+      text.append(alloc).append(".").append(what).append(".").append(fixed(n, 0));
+      return text;
+    };
     for (double n : counts) {
-      const std::string suffix = std::string(".") + fixed(n, 0);
-      if (const Summary *f = find("scale." + alloc + ".instantiate_us" + suffix)) {
+      if (const Summary *f = find(key("instantiate_us", n))) {
         t.points.emplace_back(n, f->median);
       }
-      if (const Summary *f = find("scale." + alloc + ".rss_kb_per_instance" + suffix)) {
+      if (const Summary *f = find(key("rss_kb_per_instance", n))) {
         r.points.emplace_back(n, f->median);
       }
     }
