@@ -297,61 +297,63 @@ const VARIANTS: &[Variant] = &[
     },
 ];
 
-/// `--experiments`: the suite as wasm under each variant, against native.
+/// `--experiments`: each kernel natively and as wasm under every variant, in
+/// turns (so that the machine's noise hits them alike), and the ratios.
 fn experiments(options: &Options) -> Result<()> {
     let sizes = &options.sizes;
     let wasm_bytes = std::fs::read(&options.guest)?;
-    let mut natives = Vec::new();
-    for (name, size) in &sizes.kernels {
-        let (native, expected) = native_kernel(name, *size)?;
-        let figure = measure(name, "ms", sizes.kernel_reps, || {
-            let start = Instant::now();
-            ensure!(black_box(native(black_box(*size))) == expected);
-            Ok(start.elapsed().as_secs_f64() * 1e3)
-        })?;
-        natives.push((name.clone(), *size, expected, figure.median()));
-    }
-    println!(
-        "wasm / native per kernel (median of {} runs), and their geometric mean",
-        sizes.kernel_reps
-    );
-    print!("{:<24}", "variant");
-    for (name, ..) in &natives {
-        print!("{name:>9}");
-    }
-    println!("{:>9}  what", "geomean");
+    let mut guests = Vec::new();
     for variant in VARIANTS {
         let mut config = Config::new();
         (variant.configure)(&mut config);
-        let engine = match Engine::new(&config) {
-            Ok(engine) => engine,
-            Err(error) => {
-                println!("{:<24}refused by Wasmtime: {error}", variant.name);
-                continue;
+        match Engine::new(&config) {
+            Ok(engine) => {
+                let module = Module::new(&engine, &wasm_bytes)?;
+                guests.push((variant, Guest::new(&engine, &module)?));
             }
-        };
-        let module = Module::new(&engine, &wasm_bytes)?;
-        let mut guest = Guest::new(&engine, &module)?;
-        print!("{:<24}", variant.name);
-        let mut log_sum = 0.0;
-        for (name, size, expected, native_ms) in &natives {
+            Err(error) => println!("{}: refused by Wasmtime: {error}", variant.name),
+        }
+    }
+    println!(
+        "wasm / native per kernel (medians of {} runs in turns), and their geometric mean",
+        sizes.kernel_reps
+    );
+    let mut ratios = vec![Vec::new(); guests.len()];
+    for (name, size) in &sizes.kernels {
+        let (native, expected) = native_kernel(name, *size)?;
+        let arg = size_arg(*size)?;
+        let mut candidates = vec![Candidate::new("native", "ms", || {
+            let start = Instant::now();
+            ensure!(black_box(native(black_box(*size))) == expected);
+            Ok(start.elapsed().as_secs_f64() * 1e3)
+        })];
+        for (variant, guest) in &mut guests {
             let wasm = guest.kernel(name)?;
-            let arg = size_arg(*size)?;
-            let figure = measure(name, "ms", sizes.kernel_reps, || {
+            let store = &mut guest.store;
+            candidates.push(Candidate::new(variant.name, "ms", move || {
                 let start = Instant::now();
-                let got = wasm.call(&mut guest.store, arg)? as u64;
-                ensure!(got == *expected, "{name}: {got:#x}");
+                let got = wasm.call(&mut *store, arg)? as u64;
+                ensure!(got == expected, "{name}: {got:#x}");
                 Ok(start.elapsed().as_secs_f64() * 1e3)
-            })?;
-            let ratio = figure.median() / native_ms;
-            log_sum += ratio.ln();
+            }));
+        }
+        let figures = measure_interleaved(sizes.kernel_reps, candidates)?;
+        for (i, figure) in figures[1..].iter().enumerate() {
+            ratios[i].push(figure.median() / figures[0].median());
+        }
+    }
+    print!("{:<24}", "variant");
+    for (name, _) in &sizes.kernels {
+        print!("{name:>9}");
+    }
+    println!("{:>9}  what", "geomean");
+    for ((variant, _), ratios) in guests.iter().zip(&ratios) {
+        print!("{:<24}", variant.name);
+        for ratio in ratios {
             print!("{ratio:>9.3}");
         }
-        println!(
-            "{:>9.3}  {}",
-            (log_sum / natives.len() as f64).exp(),
-            variant.what
-        );
+        let geomean = (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+        println!("{geomean:>9.3}  {}", variant.what);
     }
     Ok(())
 }
