@@ -115,6 +115,7 @@ PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOpt
       store_(engine_), store_context_(store_) {
   checkEngineSupports(*plugin_, options_);
   ticker_ = plugin_->epochTicker();
+  ticker_parked_ = ticker_ != nullptr ? &ticker_->parkedFlag() : nullptr;
   time_limit_ = saturatedMilliseconds(options_.timeout_ms);
   applyStoreLimits();
   setStoreWasi();

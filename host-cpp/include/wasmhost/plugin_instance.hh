@@ -7,6 +7,7 @@
 #define WASMHOST_PLUGIN_INSTANCE_HH
 
 #include <any>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -298,9 +299,11 @@ private:
   /// Inline: with the default options (a time limit, no fuel) it is two
   /// stores and one relaxed load on the call path.
   void armLimits() {
-    if (ticker_ != nullptr) {
+    if (ticker_parked_ != nullptr) {
       call_started_ = true;
-      ticker_->ensureTicking();
+      if (ticker_parked_->load(std::memory_order_relaxed)) {
+        ticker_->wake();
+      }
     }
     if (options_.fuel > 0) {
       refillFuel();
@@ -334,6 +337,8 @@ private:
   /// The plugin's registration with the epoch ticker; null without a time
   /// limit.
   const detail::EpochTicker *ticker_ = nullptr;
+  /// `ticker_`'s parked flag, read on the call path (one load, no chase).
+  const std::atomic<bool> *ticker_parked_ = nullptr;
   /// `timeout_ms` as a duration (saturated).
   std::chrono::steady_clock::duration time_limit_{};
   /// Entries into the guest now running on this store (nested > 1).

@@ -82,6 +82,8 @@ public:
     }
   }
   void wake() const;
+  /// The flag `ensureTicking` reads, for a call path that caches it.
+  [[nodiscard]] const std::atomic<bool> &parkedFlag() const { return flags_->parked; }
 
   /// For tests and the benchmark: what the process's ticker is doing.
   struct Stats {
