@@ -132,10 +132,12 @@ void Report::writeSvg(const std::string &path) const {
       return text;
     };
     for (double n : counts) {
-      if (const Summary *f = find(key("instantiate_us", n))) {
+      // A log scale has no 0: a point measured as 0 (RSS already resident,
+      // reused) is left out, and the caption says so.
+      if (const Summary *f = find(key("instantiate_us", n)); f != nullptr && f->median > 0) {
         t.points.emplace_back(n, f->median);
       }
-      if (const Summary *f = find(key("rss_kb_per_instance", n))) {
+      if (const Summary *f = find(key("rss_kb_per_instance", n)); f != nullptr && f->median > 0) {
         r.points.emplace_back(n, f->median);
       }
     }
@@ -152,6 +154,10 @@ void Report::writeSvg(const std::string &path) const {
   panel(svg, kMarginLeft, "InstancePre::instantiate, per instance", "microseconds", time, counts);
   panel(svg, kMarginLeft + kPanelWidth + kGap, "resident memory added, per instance", "KiB", rss,
         counts);
+  svg << "<text x=\"" << kMarginLeft + kPanelWidth + kGap << "\" y=\""
+      << kMarginTop + kPanelHeight + 56
+      << "\" font-size=\"10\">(a point measured as 0 KiB, pages already resident, is not "
+         "drawn)</text>\n";
   std::string throughput = "scenario loop (default options):";
   for (const auto &threads : scale.at("threads")) {
     const std::string key = "scale.scenarios_per_s." + std::to_string(threads.get<int>());
