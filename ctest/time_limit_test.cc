@@ -169,6 +169,17 @@ TEST(EpochTicker, OneThreadForEveryHostOfTheProcess) {
   EXPECT_EQ(EpochTicker::stats().engines, 0u);
 }
 
+TEST(EpochTicker, AnEngineLeavesTheTickerWithItsPlugin) {
+  auto first = std::make_unique<WasmHost>(modulePath("spin.wat"), quiet());
+  auto second = std::make_unique<WasmHost>(modulePath("spin.wat"), quiet());
+  EXPECT_EQ(EpochTicker::stats().engines, 2u);
+  first.reset();
+  EXPECT_EQ(EpochTicker::stats().engines, 1u) << "the first plugin's engine is still ticked";
+  EXPECT_TRUE(EpochTicker::stats().running);
+  second.reset();
+  EXPECT_FALSE(EpochTicker::stats().running);
+}
+
 TEST(EpochTicker, AHostWithoutATimeLimitRegistersNoEngine) {
   auto options = quiet();
   options.timeout_ms = 0;

@@ -48,19 +48,19 @@ public:
     return stats;
   }
 
-  void add(const wasmtime::Engine &engine, bool keep_ticking) {
+  void add(const void *registration, const wasmtime::Engine &engine, bool keep_ticking) {
     std::lock_guard lock(mutex_);
-    engines_.push_back({wasmtime::Engine(engine), keep_ticking});
+    engines_.push_back({registration, wasmtime::Engine(engine), keep_ticking});
     keep_ticking_ += keep_ticking ? 1 : 0;
     if (keep_ticking) {
       unparkLocked();
     }
   }
 
-  void remove(const void *engine) {
+  void remove(const void *registration) {
     std::lock_guard lock(mutex_);
-    auto found = std::find_if(engines_.begin(), engines_.end(), [engine](const Entry &entry) {
-      return entry.engine.capi() == engine;
+    auto found = std::find_if(engines_.begin(), engines_.end(), [registration](const Entry &entry) {
+      return entry.registration == registration;
     });
     if (found != engines_.end()) {
       keep_ticking_ -= found->keep_ticking ? 1 : 0;
@@ -77,6 +77,9 @@ public:
 
 private:
   struct Entry {
+    /// The `EpochTicker` that registered it (a copy of an `Engine` is
+    /// another C API pointer: the engine cannot name its entry).
+    const void *registration;
     wasmtime::Engine engine;
     bool keep_ticking;
   };
@@ -165,11 +168,11 @@ private:
 };
 
 EpochTicker::EpochTicker(const wasmtime::Engine &engine, bool keep_ticking)
-    : shared_(SharedTicker::acquire()), flags_(&shared_->flags), engine_(engine.capi()) {
-  shared_->add(engine, keep_ticking);
+    : shared_(SharedTicker::acquire()), flags_(&shared_->flags) {
+  shared_->add(this, engine, keep_ticking);
 }
 
-EpochTicker::~EpochTicker() { shared_->remove(engine_); }
+EpochTicker::~EpochTicker() { shared_->remove(this); }
 
 void EpochTicker::wake() const { shared_->wake(); }
 

@@ -99,7 +99,6 @@ public:
 private:
   std::shared_ptr<SharedTicker> shared_;
   TickerFlags *flags_;
-  const void *engine_; ///< the registered engine's C API pointer
 };
 
 } // namespace detail
