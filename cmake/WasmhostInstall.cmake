@@ -114,9 +114,9 @@ endif()
 # finds no other Wasmtime in libdir) and the RUNPATH programs need.
 string(TOLOWER "${WASMTIME_LIBRARY_KIND}" WASMHOST_PC_WASMTIME_KIND)
 if(WASMTIME_LIBRARY_KIND STREQUAL "SHARED")
-  set(WASMHOST_PC_LIBS "-L\${wasmtime_libdir} -L\${libdir} -lwasmhost -lwasmtime -Wl,-rpath,\${wasmtime_libdir} -lpthread -ldl -lm")
+  set(WASMHOST_PC_LIBS "-L\${wasmtime_libdir} -L\${libdir} -lwasmhost -lwasmtime -Wl,-rpath,\${wasmtime_libdir} -lcrypto -lpthread -ldl -lm")
 else()
-  set(WASMHOST_PC_LIBS "-L\${libdir} -lwasmhost \${wasmtime_libdir}/libwasmtime.a -lpthread -ldl -lm")
+  set(WASMHOST_PC_LIBS "-L\${libdir} -lwasmhost \${wasmtime_libdir}/libwasmtime.a -lcrypto -lpthread -ldl -lm")
 endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/wasmhost.pc.in" "${PROJECT_BINARY_DIR}/package/wasmhost.pc"
   @ONLY)

@@ -39,6 +39,8 @@ TEST(Sha256Test, MatchesTheFipsVectors) {
   for (int i = 0; i < 1000; ++i) {
     million.update(chunk);
   }
+  EXPECT_EQ(Sha256::of(std::span(reinterpret_cast<const uint8_t *>("abc"), 3)),
+            Sha256().update("abc").finish());
   EXPECT_EQ(Sha256::hex(million.finish()),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }

@@ -638,3 +638,36 @@ TEST(ModuleFiles, ADirectoryIsRefusedByName) {
 } // namespace failsafe
 
 } // namespace
+
+namespace {
+
+// The export cache remembers its last hit: a name in a reused buffer, another
+// signature under the same name, and a new instance must each still be
+// looked up for what they are.
+TEST_F(GuestFixture, TheLastHitOfTheExportCacheIsCheckedByBytesAndType) {
+  using Sum = std::tuple<uint64_t>;
+  using Args = std::tuple<uint64_t, uint64_t>;
+  std::string name = "just_add";
+  for (int round = 0; round < 3; ++round) {
+    auto sum = host.callFunction<Sum, Args>(name, {40, 2});
+    ASSERT_TRUE(sum) << sum.err().message();
+    EXPECT_EQ(std::get<0>(sum.ok()), 42u);
+    // The same name, another signature: a mismatch, not the cached handle.
+    auto wrong = host.callFunction<std::tuple<int32_t>, std::tuple<int32_t, int32_t>>(name, {1, 2});
+    ASSERT_FALSE(wrong);
+    EXPECT_NE(wrong.err().message().find("has type (i64, i64) -> (i64)"), std::string::npos)
+        << wrong.err().message();
+  }
+  name[0] = 'x'; // same buffer and length, other bytes
+  auto missing = host.callFunction<Sum, Args>(name, {1, 1});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.err().message().find("export 'xust_add' not found"), std::string::npos)
+      << missing.err().message();
+  name[0] = 'j';
+  host.reinstantiate();
+  auto again = host.callFunction<Sum, Args>(name, {1, 1});
+  ASSERT_TRUE(again) << again.err().message();
+  EXPECT_EQ(std::get<0>(again.ok()), 2u);
+}
+
+} // namespace

@@ -34,10 +34,11 @@ version_at_least() { # version_at_least HAVE WANT
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
 }
 
-# ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21, the
-# wasm32-wasip1 target, nlohmann-json (host's flame graphs); with --for-tests
-# also GoogleTest, clang-format, pkg-config and python3's pip (the consumer
-# and cmake tests), gdb (the debug tests), clippy and rustfmt.
+# ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21,
+# OpenSSL's libcrypto (libssl-dev), nlohmann-json (host's flame graphs and the
+# benchmark), the wasm32-wasip1 target; with --for-tests also GoogleTest,
+# clang-format, pkg-config and python3's pip (the consumer and cmake tests),
+# gdb (the debug tests), clippy and rustfmt.
 ensure_build_tools() {
   local for_tests=0
   [ "${1:-}" = "--for-tests" ] && for_tests=1
@@ -61,6 +62,21 @@ ensure_build_tools() {
     die "cmake $cmake_version is too old: this project needs cmake >= 3.21 (pip install cmake)"
   note "cmake $cmake_version"
 
+  # The library's SHA-256 (OpenSSL's libcrypto); the JSON of host's flame
+  # graphs and of the benchmark (nlohmann-json): from Debian's packages.
+  if ! [ -f /usr/include/openssl/evp.h ]; then
+    step "Installing OpenSSL's libcrypto (libssl-dev)"
+    apt_install libssl-dev ||
+      die "OpenSSL's headers not found: install them (apt-get install libssl-dev) and run this again"
+  fi
+  note "OpenSSL (libssl-dev) installed"
+  if ! [ -f /usr/include/nlohmann/json.hpp ]; then
+    step "Installing nlohmann-json (nlohmann-json3-dev)"
+    apt_install nlohmann-json3-dev ||
+      die "nlohmann/json.hpp not found: install it (apt-get install nlohmann-json3-dev) and run this again"
+  fi
+  note "nlohmann-json installed"
+
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
     step "Installing the Rust target wasm32-wasip1"
     command -v rustup >/dev/null 2>&1 ||
@@ -69,16 +85,6 @@ ensure_build_tools() {
       die "'rustup target add wasm32-wasip1' failed: install the target and run this again"
   fi
   note "Rust target wasm32-wasip1 installed"
-
-  # host reads the guest profiler's JSON for its flame graphs (--profile guest=FILE).
-  if ! compgen -G "/usr/share/cmake*/nlohmann_json/nlohmann_jsonConfig.cmake" >/dev/null &&
-    ! compgen -G "/usr/lib/*/cmake/nlohmann_json/nlohmann_jsonConfig.cmake" >/dev/null &&
-    ! compgen -G "/usr/local/share/cmake*/nlohmann_json/nlohmann_jsonConfig.cmake" >/dev/null; then
-    step "Installing nlohmann-json"
-    apt_install nlohmann-json3-dev ||
-      die "nlohmann-json not found: install it (apt-get install nlohmann-json3-dev) and run this again"
-  fi
-  note "nlohmann-json installed"
 
   if [ "$for_tests" -eq 1 ]; then
     if ! [ -f /usr/include/gtest/gtest.h ] && ! compgen -G "/usr/lib/*/cmake/GTest/GTestConfig.cmake" >/dev/null; then

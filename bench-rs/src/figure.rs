@@ -3,14 +3,13 @@
 //! "unit", "reps"}, ...}`.
 
 use std::fmt;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use wasmtime::{Result, ensure};
 
 pub struct Figure {
-    pub key: &'static str,
-    pub unit: &'static str,
+    pub key: String,
+    pub unit: String,
     /// One value per repetition, sorted.
     samples: Vec<f64>,
 }
@@ -49,20 +48,20 @@ impl fmt::Display for Figure {
 
 /// One of several figures measured in turns by [`measure_interleaved`].
 pub struct Candidate<'a> {
-    key: &'static str,
-    unit: &'static str,
+    key: String,
+    unit: String,
     sample: Box<dyn FnMut() -> Result<f64> + 'a>,
 }
 
 impl<'a> Candidate<'a> {
     pub fn new(
-        key: &'static str,
-        unit: &'static str,
+        key: impl Into<String>,
+        unit: impl Into<String>,
         sample: impl FnMut() -> Result<f64> + 'a,
     ) -> Self {
         Self {
-            key,
-            unit,
+            key: key.into(),
+            unit: unit.into(),
             sample: Box::new(sample),
         }
     }
@@ -104,8 +103,8 @@ pub fn measure_interleaved(reps: usize, mut candidates: Vec<Candidate<'_>>) -> R
 
 /// [`measure_interleaved`] for one figure.
 pub fn measure(
-    key: &'static str,
-    unit: &'static str,
+    key: &str,
+    unit: &str,
     reps: usize,
     sample: impl FnMut() -> Result<f64>,
 ) -> Result<Figure> {
@@ -113,27 +112,27 @@ pub fn measure(
     Ok(figures.remove(0))
 }
 
+/// Writes `figures` in the format `host-bench` reads (serde_json, no
+/// hand-written JSON): `{"meta": {...}, "<key>": {"median", "min", "max",
+/// "unit", "reps"}, ...}`.
 pub fn write_json(path: &Path, mode: &str, reps: usize, figures: &[Figure]) -> Result<()> {
-    let mut json = String::new();
-    write!(
-        json,
-        "{{\n  \"meta\": {{\"tool\": \"host-bench-rs\", \"mode\": \"{mode}\", \"reps\": {reps}, \
-         \"wasmtime\": \"48.0.8\"}}"
-    )?;
+    let mut json = serde_json::Map::new();
+    json.insert(
+        "meta".into(),
+        serde_json::json!({"tool": "host-bench-rs", "mode": mode, "reps": reps, "wasmtime": "48.0.8"}),
+    );
     for figure in figures {
-        write!(
-            json,
-            ",\n  \"{}\": {{\"median\": {}, \"min\": {}, \"max\": {}, \"unit\": \"{}\", \
-             \"reps\": {}}}",
-            figure.key,
-            figure.median(),
-            figure.min(),
-            figure.max(),
-            figure.unit,
-            figure.samples.len()
-        )?;
+        json.insert(
+            figure.key.clone(),
+            serde_json::json!({
+                "median": figure.median(),
+                "min": figure.min(),
+                "max": figure.max(),
+                "unit": figure.unit,
+                "reps": figure.samples.len(),
+            }),
+        );
     }
-    json.push_str("\n}\n");
-    std::fs::write(path, json)?;
+    std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")?;
     Ok(())
 }

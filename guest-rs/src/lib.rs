@@ -32,6 +32,10 @@ pub use ffi::article::{
 pub use ffi::buffers::{guest_alloc, guest_free, transform_string};
 
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
-pub use ffi::bench::{bench_add, bench_call_host, bench_compute};
+pub use ffi::bench::{
+    bench_add, bench_call_host, bench_compute, bench_kernel_collatz, bench_kernel_hash,
+    bench_kernel_matmul, bench_kernel_nbody, bench_kernel_parse, bench_kernel_search,
+    bench_kernel_sort,
+};
 #[cfg(all(target_arch = "wasm32", feature = "debug-json"))]
 pub use ffi::debug::guest_debug_state;

@@ -16,14 +16,21 @@
 
 namespace wasmhost::bench {
 
-/// `call.*`: host to guest (by name, typed handle, raw C API), a native
-/// call, guest to host (`defineHostFunction`, raw C API).
-std::vector<Figure> measureCalls(WasmHost &host, const Sizes &sizes);
+/// `call.*`: host to guest (by name, typed handle, typed handle with the
+/// default options on `defaults`, raw C API), a native call, guest to host
+/// (`defineHostFunction`, raw C API).
+std::vector<Figure> measureCalls(WasmHost &host, WasmHost &defaults, const Sizes &sizes);
 /// `mem.*`: one `Point` through `writeMemory`/`readMemory`, bulk copies.
 std::vector<Figure> measureMemory(WasmHost &host, const Sizes &sizes);
-/// `start.*`: compile against deserialize, instantiate against a
-/// pre-instantiated module with the pooling allocator.
+/// `start.*`: compile against a module-cache hit and a bare deserialize,
+/// instantiate against a pre-instantiated module with the pooling allocator.
 std::vector<Figure> measureStartup(std::vector<uint8_t> &wasm, const Sizes &sizes);
+/// `scale.*`: instantiate time and RSS per instance at 1 to 10 000 live
+/// instances (pooling, on-demand), scenarios per second on 1 and 2 threads.
+std::vector<Figure> measureScale(const std::string &guest, std::vector<uint8_t> &wasm,
+                                 const Sizes &sizes);
+/// `idle.*`: the CPU that idle hosts with the default options use.
+std::vector<Figure> measureIdle(const std::string &guest, const Sizes &sizes);
 
 /// Defines the guest's `env` imports on `host`, quietly, with
 /// `defineHostFunction`: the echo `bench_call_host` calls, no-ops for the

@@ -47,7 +47,7 @@ inline int32_t sumOf(wasmtime::TrapResult<AddResults> result) {
 
 /// `bench_add` through `WasmHost::callFunction`, by export name.
 Candidate byName(WasmHost &host, const Sizes &sizes) {
-  return {"call.h2g.wasmhost_by_name_ns", "ns", [&host, &sizes] {
+  return {"call.h2g.wasmhost_by_name_ns", [&host, &sizes] {
             return timeAdds("bench_add", sizes.calls, [&host](int32_t sum) {
               return sumOf(host.callFunction<AddResults, AddParams>("bench_add", {sum, 1}));
             });
@@ -57,7 +57,18 @@ Candidate byName(WasmHost &host, const Sizes &sizes) {
 /// `bench_add` through the `TypedExport` handle `WasmHost` hands out.
 Candidate typed(WasmHost &host, const Sizes &sizes) {
   auto add = unwrap("bench_add", host.getTypedExport<AddResults, AddParams>("bench_add"));
-  return {"call.h2g.wasmhost_typed_ns", "ns", [add, &sizes] {
+  return {"call.h2g.wasmhost_typed_ns", [add, &sizes] {
+            return timeAdds("bench_add", sizes.calls, [&add](int32_t sum) {
+              return sumOf(add.call({sum, 1}));
+            });
+          }};
+}
+
+/// The same through a host with the default options: a time limit (10 s)
+/// armed before every call, what users run.
+Candidate typedWithDefaults(WasmHost &defaults, const Sizes &sizes) {
+  auto add = unwrap("bench_add", defaults.getTypedExport<AddResults, AddParams>("bench_add"));
+  return {"call.h2g.wasmhost_default_options_ns", [add, &sizes] {
             return timeAdds("bench_add", sizes.calls, [&add](int32_t sum) {
               return sumOf(add.call({sum, 1}));
             });
@@ -68,7 +79,7 @@ Candidate typed(WasmHost &host, const Sizes &sizes) {
 Candidate rawCall(WasmHost &host, const Sizes &sizes) {
   const wasmtime_func_t func = unwrap("bench_add", host.getFunction("bench_add")).capi();
   wasmtime_context_t *context = host.context().capi();
-  return {"call.h2g.c_api_ns", "ns", [func, context, &sizes] {
+  return {"call.h2g.c_api_ns", [func, context, &sizes] {
             return timeAdds("bench_add", sizes.calls, [&func, context](int32_t sum) {
               wasmtime_val_raw_t args_and_results[2];
               args_and_results[0].i32 = sum;
@@ -85,7 +96,7 @@ Candidate rawCall(WasmHost &host, const Sizes &sizes) {
 }
 
 Candidate native(const Sizes &sizes) {
-  return {"call.native_ns", "ns", [&sizes] {
+  return {"call.native_ns", [&sizes] {
             return timeAdds("nativeAdd", sizes.native_calls,
                             [](int32_t sum) { return native_add(sum, 1); });
           }};
@@ -97,7 +108,7 @@ Candidate guestToWasmHost(WasmHost &host, const Sizes &sizes) {
   auto call_host =
       unwrap("bench_call_host",
              host.getTypedExport<std::tuple<int32_t>, std::tuple<int32_t>>("bench_call_host"));
-  return {"call.g2h.wasmhost_ns", "ns", [call_host, &sizes] {
+  return {"call.g2h.wasmhost_ns", [call_host, &sizes] {
             const auto start = Clock::now();
             auto result = call_host.call({sizes.host_calls});
             const double ns = nanosecondsPer(start, static_cast<uint64_t>(sizes.host_calls));
@@ -134,7 +145,7 @@ struct RawGuest {
 /// `wasmtime_func_call_unchecked`.
 Candidate guestToRawHost(WasmHost &host, const Sizes &sizes) {
   auto guest = std::make_shared<RawGuest>(host);
-  return {"call.g2h.c_api_ns", "ns", [guest, &sizes] {
+  return {"call.g2h.c_api_ns", [guest, &sizes] {
             wasmtime_val_raw_t args_and_results[1];
             args_and_results[0].i32 = sizes.host_calls;
             wasm_trap_t *trap = nullptr;
@@ -150,9 +161,11 @@ Candidate guestToRawHost(WasmHost &host, const Sizes &sizes) {
 
 } // namespace
 
-std::vector<Figure> measureCalls(WasmHost &host, const Sizes &sizes) {
-  auto figures = measureInterleaved(
-      {byName(host, sizes), typed(host, sizes), rawCall(host, sizes), native(sizes)}, sizes.reps);
+std::vector<Figure> measureCalls(WasmHost &host, WasmHost &defaults, const Sizes &sizes) {
+  auto figures =
+      measureInterleaved({byName(host, sizes), typed(host, sizes),
+                          typedWithDefaults(defaults, sizes), rawCall(host, sizes), native(sizes)},
+                         sizes.reps);
   for (auto &figure : measureInterleaved(
            {guestToWasmHost(host, sizes), guestToRawHost(host, sizes)}, sizes.reps)) {
     figures.push_back(std::move(figure));

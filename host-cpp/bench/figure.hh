@@ -16,29 +16,37 @@
 
 namespace wasmhost::bench {
 
-/// How much work each figure does per repetition. `host-bench-rs` uses the
-/// same numbers (bench-rs/src/main.rs), so that the figures compare.
+/// How much work each figure does per repetition, read from spec.json's
+/// `sizes.<mode>` (host-bench-rs reads the same).
 struct Sizes {
   std::string mode;
-  int reps = 15;
+  int reps = 0;
   /// Host-to-guest calls of `bench_add` per repetition.
-  uint32_t calls = 500'000;
+  uint32_t calls = 0;
   /// Native calls through a function pointer per repetition.
-  uint32_t native_calls = 5'000'000;
+  uint32_t native_calls = 0;
   /// Guest-to-host calls (`bench_call_host(n)`) per repetition.
-  int32_t host_calls = 500'000;
+  int32_t host_calls = 0;
   /// `writeMemory`/`readMemory` of one `Point` per repetition.
-  uint32_t point_ops = 500'000;
+  uint32_t point_ops = 0;
   /// Bytes copied into and out of guest memory (and between host buffers).
-  size_t bulk_bytes = size_t{64} << 20;
+  size_t bulk_bytes = 0;
   /// Deserializations, and instantiations, averaged into one sample.
-  int deserializations = 20;
-  int instantiations = 300;
+  int deserializations = 0;
+  int instantiations = 0;
+  /// Idle hosts with the default options, repetitions and the time each
+  /// repetition measures their CPU.
+  int idle_hosts = 0;
+  int idle_reps = 0;
+  int idle_ms = 0;
+  /// Repetitions of the scaling curve (each instantiates up to 10 000).
+  int scale_reps = 0;
+  /// Rounds of the seven scenarios per instance in the throughput figure.
+  int scenario_rounds = 0;
 };
 
-/// The default run (`full`) and the `--smoke` one, with tiny counts.
-Sizes fullSizes();
-Sizes smokeSizes();
+/// `full` (the default run) or `smoke` (tiny counts).
+Sizes sizesFor(const std::string &mode);
 
 struct Figure {
   std::string key;
@@ -56,10 +64,10 @@ struct Figure {
   [[nodiscard]] double max() const { return samples.back(); }
 };
 
-/// One of several figures measured together by `measureInterleaved`.
+/// One of several figures measured together by `measureInterleaved`; its
+/// unit is the one spec.json declares for its key.
 struct Candidate {
   std::string key;
-  std::string unit;
   std::function<double()> sample;
 };
 
@@ -70,9 +78,8 @@ std::vector<Figure> measureInterleaved(std::vector<Candidate> candidates, int re
 
 /// Runs `sample` once to warm up, then `reps` times. Each run times its own
 /// work and returns one value in `unit`.
-template <typename Sample>
-Figure measure(std::string key, std::string unit, int reps, Sample &&sample) {
-  return std::move(measureInterleaved({{std::move(key), std::move(unit), sample}}, reps).front());
+template <typename Sample> Figure measure(std::string key, int reps, Sample &&sample) {
+  return std::move(measureInterleaved({{std::move(key), sample}}, reps).front());
 }
 
 using Clock = std::chrono::steady_clock;

@@ -3,6 +3,7 @@
 // and the compute kernel as wasm and natively. Prints a table and writes the
 // joined results as JSON.
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -20,14 +21,15 @@ constexpr std::string_view kUsage =
   --smoke      tiny counts: checks that every figure can be measured (seconds)
   --reps N     repetitions per figure (default 15, 5 with --smoke)
   --rust FILE  join the figures of host-bench-rs, read from FILE (its --out)
-  --out FILE   write the joined results to FILE (default bench-results.json)
+  --out FILE   write the joined results to FILE (default bench-results.json),
+               and the scaling curves as an SVG plot next to it (.svg)
   --help
 Exit status: 0 measured (missed targets are reported, not errors), 1 a
 measurement failed, 2 usage or file error.
 )";
 
 struct Options {
-  Sizes sizes = fullSizes();
+  Sizes sizes = sizesFor("full");
   std::string guest;
   std::string rust;
   std::string out = "bench-results.json";
@@ -52,7 +54,7 @@ Options parseOptions(int argc, char **argv) {
       std::cout << kUsage;
       std::exit(0);
     } else if (arg == "--smoke") {
-      options.sizes = smokeSizes();
+      options.sizes = sizesFor("smoke");
     } else if (arg == "--reps") {
       const std::string text = value(i);
       char *end = nullptr;
@@ -93,6 +95,12 @@ std::vector<Summary> measureAll(const Options &options) {
   defineBenchImports(host);
   host.initialize();
   auto wasm = host.readWasmFile();
+  // What users run: the default options (a 10 s time limit per call).
+  wasmhost::WasmHostOptions default_options;
+  default_options.guest_stdout = false;
+  wasmhost::WasmHost defaults(options.guest, default_options);
+  defineBenchImports(defaults);
+  defaults.initialize();
 
   std::vector<Summary> summaries;
   auto add = [&summaries](const std::vector<Figure> &figures) {
@@ -103,9 +111,11 @@ std::vector<Summary> measureAll(const Options &options) {
   };
   std::cerr << "host-bench: measuring (" << sizes.mode << ", " << sizes.reps
             << " repetitions per figure)\n";
-  add(measureCalls(host, sizes));
+  add(measureCalls(host, defaults, sizes));
   add(measureMemory(host, sizes));
+  add(measureIdle(options.guest, sizes));
   add(measureStartup(wasm, sizes));
+  add(measureScale(options.guest, wasm, sizes));
   return summaries;
 }
 
@@ -146,7 +156,9 @@ int main(int argc, char **argv) {
     std::cout << "\n";
     report.print(std::cout);
     report.writeJson(options.out);
-    std::cout << "\nwrote " << options.out << "\n";
+    const std::string svg = std::filesystem::path(options.out).replace_extension(".svg").string();
+    report.writeSvg(svg);
+    std::cout << "\nwrote " << options.out << " and " << svg << "\n";
   } catch (const std::exception &error) {
     std::cerr << "host-bench: error: " << error.what() << "\n";
     return 2;

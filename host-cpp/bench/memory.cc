@@ -21,7 +21,7 @@ constexpr int32_t kPointOffset = 2048;
 constexpr uint64_t kPageSize = 65536;
 
 Candidate pointWrite(WasmHost &host, const Sizes &sizes) {
-  return {"mem.point_write_ns", "ns", [&host, &sizes] {
+  return {"mem.point_write_ns", [&host, &sizes] {
             const auto start = Clock::now();
             for (uint32_t i = 0; i < sizes.point_ops; ++i) {
               host.writeMemory(kPointOffset, Point{static_cast<int32_t>(i), 1});
@@ -36,7 +36,7 @@ Candidate pointWrite(WasmHost &host, const Sizes &sizes) {
 }
 
 Candidate pointRead(WasmHost &host, const Sizes &sizes) {
-  return {"mem.point_read_ns", "ns", [&host, &sizes] {
+  return {"mem.point_read_ns", [&host, &sizes] {
             host.writeMemory(kPointOffset, Point{3, 4});
             int64_t sum = 0;
             const auto start = Clock::now();
@@ -85,7 +85,7 @@ std::vector<Candidate> bulk(WasmHost &host, const Sizes &sizes) {
   const auto offset = static_cast<int32_t>(first_page * kPageSize);
   auto buffers = std::make_shared<BulkBuffers>(bytes);
   return {
-      {"mem.bulk_gbps", "GB/s",
+      {"mem.bulk_gbps",
        [&host, buffers, offset, bytes] {
          std::memset(buffers->back.data(), 0, bytes);
          const auto start = Clock::now();
@@ -95,7 +95,7 @@ std::vector<Candidate> bulk(WasmHost &host, const Sizes &sizes) {
          expectSame("mem.bulk_gbps", buffers->source, buffers->back);
          return gbps;
        }},
-      {"mem.memcpy_gbps", "GB/s",
+      {"mem.memcpy_gbps",
        [buffers, bytes] {
          std::memset(buffers->back.data(), 0, bytes);
          const auto start = Clock::now();

@@ -2,7 +2,7 @@
 
 #include <sched.h>
 
-#include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
@@ -46,50 +46,6 @@ std::string loadAverage() {
   return loadavg >> one_minute ? one_minute : std::string("unknown");
 }
 
-const std::vector<Check> &checks() {
-  static const std::vector<Check> list{
-      {"h2g wasmhost_typed / c_api", "call.h2g.wasmhost_typed_ns", "call.h2g.c_api_ns", "<=", 1.1},
-      {"g2h wasmhost / c_api", "call.g2h.wasmhost_ns", "call.g2h.c_api_ns", "<=", 1.1},
-      {"h2g wasmhost_by_name / wasmhost_typed", "call.h2g.wasmhost_by_name_ns",
-       "call.h2g.wasmhost_typed_ns", "<=", 1.5},
-      {"mem bulk / memcpy", "mem.bulk_gbps", "mem.memcpy_gbps", ">=", 0.8},
-      {"start deserialize / compile", "start.deserialize_ms", "start.compile_ms", "<=", 0.1},
-      {"start instantiate_pre_pooling_us", "start.instantiate_pre_pooling_us", "", "<=", 6},
-      {"compute wasm / native", "compute.wasm_ms", "compute.native_ms", "<=", 1.5},
-      {"h2g c_api / rust", "call.h2g.c_api_ns", "call.h2g.rust_ns", "", 0},
-      {"g2h c_api / rust", "call.g2h.c_api_ns", "call.g2h.rust_ns", "", 0},
-      {"g2h wasmhost / rust", "call.g2h.wasmhost_ns", "call.g2h.rust_ns", "", 0},
-      {"h2g wasmhost_typed / native call", "call.h2g.wasmhost_typed_ns", "call.native_ns", "", 0},
-      {"start instantiate / instantiate_pre_pooling", "start.instantiate_us",
-       "start.instantiate_pre_pooling_us", "", 0},
-  };
-  return list;
-}
-
-const std::vector<std::string> &expectedKeys() {
-  static const std::vector<std::string> keys{
-      "call.h2g.wasmhost_by_name_ns",
-      "call.h2g.wasmhost_typed_ns",
-      "call.h2g.c_api_ns",
-      "call.h2g.rust_ns",
-      "call.native_ns",
-      "call.g2h.wasmhost_ns",
-      "call.g2h.c_api_ns",
-      "call.g2h.rust_ns",
-      "mem.point_write_ns",
-      "mem.point_read_ns",
-      "mem.bulk_gbps",
-      "mem.memcpy_gbps",
-      "start.compile_ms",
-      "start.deserialize_ms",
-      "start.instantiate_us",
-      "start.instantiate_pre_pooling_us",
-      "compute.wasm_ms",
-      "compute.native_ms",
-  };
-  return keys;
-}
-
 Report::Report(RunInfo info, std::vector<Summary> figures)
     : info_(std::move(info)), figures_(std::move(figures)) {}
 
@@ -103,18 +59,29 @@ const Summary *Report::find(std::string_view key) const {
 }
 
 std::optional<double> Report::value(const Check &check) const {
-  const Summary *numerator = find(check.numerator);
-  if (numerator == nullptr) {
-    return std::nullopt;
+  double log_sum = 0;
+  for (size_t i = 0; i < check.numerators.size(); ++i) {
+    const Summary *numerator = find(check.numerators[i]);
+    if (numerator == nullptr) {
+      return std::nullopt;
+    }
+    double ratio = numerator->median;
+    if (!check.denominators.empty()) {
+      const Summary *denominator = find(check.denominators.at(i));
+      if (denominator == nullptr || !(denominator->median > 0)) {
+        return std::nullopt;
+      }
+      ratio /= denominator->median;
+    }
+    if (!check.geomean) {
+      return ratio;
+    }
+    if (!(ratio > 0)) {
+      return std::nullopt;
+    }
+    log_sum += std::log(ratio);
   }
-  if (check.denominator.empty()) {
-    return numerator->median;
-  }
-  const Summary *denominator = find(check.denominator);
-  if (denominator == nullptr || !(denominator->median > 0)) {
-    return std::nullopt;
-  }
-  return numerator->median / denominator->median;
+  return std::exp(log_sum / static_cast<double>(check.numerators.size()));
 }
 
 namespace {
@@ -129,42 +96,19 @@ std::string boundText(const Check &check) {
   return out.str();
 }
 
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string number(double value) {
-  std::ostringstream out;
-  out << std::setprecision(6) << value;
-  return out.str();
-}
-
-/// The check's key in the JSON: `target.<figure>` for a figure's own target,
-/// `ratio.<figure>/<figure>` for a ratio.
-std::string checkKey(const Check &check) {
-  return check.denominator.empty() ? "target." + check.numerator
-                                   : "ratio." + check.numerator + "/" + check.denominator;
-}
-
 } // namespace
 
 void Report::print(std::ostream &out) const {
   out << "Wasmtime " << WASMTIME_VERSION << ", " << info_.cpu << ", " << info_.cpus
       << " CPUs (nproc), load average " << info_.load << " at the start; " << info_.mode
       << " run, median of " << info_.reps << " repetitions\n\n";
-  out << std::left << std::setw(36) << "figure" << std::right << std::setw(12) << "median"
+  out << std::left << std::setw(40) << "figure" << std::right << std::setw(12) << "median"
       << std::setw(12) << "min" << std::setw(12) << "max"
       << "  " << std::left << std::setw(6) << "unit"
       << "by\n";
-  for (const auto &key : expectedKeys()) {
-    out << std::left << std::setw(36) << key << std::right;
+  for (const auto &declared : Spec::get().figures()) {
+    const std::string &key = declared.key;
+    out << std::left << std::setw(40) << key << std::right;
     if (const Summary *figure = find(key)) {
       out << std::fixed << std::setprecision(3) << std::setw(12) << figure->median << std::setw(12)
           << figure->min << std::setw(12) << figure->max << "  " << std::left << std::setw(6)
@@ -175,12 +119,12 @@ void Report::print(std::ostream &out) const {
     }
   }
   out << "\n"
-      << std::left << std::setw(46) << "ratio of medians" << std::right << std::setw(10) << "value"
+      << std::left << std::setw(52) << "ratio of medians" << std::right << std::setw(10) << "value"
       << std::setw(10) << "target"
       << "  verdict\n";
-  for (const auto &check : checks()) {
+  for (const auto &check : Spec::get().checks()) {
     const auto value = this->value(check);
-    out << std::left << std::setw(46) << check.name << std::right << std::setw(10);
+    out << std::left << std::setw(52) << check.name << std::right << std::setw(10);
     if (value) {
       out << std::fixed << std::setprecision(3) << *value;
     } else {
@@ -200,174 +144,34 @@ void Report::print(std::ostream &out) const {
 }
 
 void Report::writeJson(const std::string &path) const {
-  std::ostringstream json;
-  json << "{\n  \"meta\": {\"tool\": \"host-bench\", \"mode\": " << quoted(info_.mode)
-       << ", \"reps\": " << info_.reps << ", \"wasmtime\": " << quoted(WASMTIME_VERSION)
-       << ", \"cpu\": " << quoted(info_.cpu) << ", \"nproc\": " << info_.cpus
-       << ", \"loadavg\": " << quoted(info_.load)
-       << ", \"rust_results\": " << quoted(info_.rust_results) << "}";
+  nlohmann::ordered_json json;
+  json["meta"] = {{"tool", "host-bench"},
+                  {"mode", info_.mode},
+                  {"reps", info_.reps},
+                  {"wasmtime", WASMTIME_VERSION},
+                  {"cpu", info_.cpu},
+                  {"nproc", info_.cpus},
+                  {"loadavg", info_.load},
+                  {"rust_results", info_.rust_results},
+                  {"spec", "host-cpp/bench/spec.json"}};
   for (const auto &figure : figures_) {
-    json << ",\n  " << quoted(figure.key) << ": {\"median\": " << number(figure.median)
-         << ", \"min\": " << number(figure.min) << ", \"max\": " << number(figure.max)
-         << ", \"unit\": " << quoted(figure.unit) << ", \"reps\": " << figure.reps
-         << ", \"by\": " << quoted(figure.by) << "}";
+    json[figure.key] = {{"median", figure.median}, {"min", figure.min},   {"max", figure.max},
+                        {"unit", figure.unit},     {"reps", figure.reps}, {"by", figure.by}};
   }
-  for (const auto &check : checks()) {
+  for (const auto &check : Spec::get().checks()) {
     const auto value = this->value(check);
-    json << ",\n  " << quoted(checkKey(check))
-         << ": {\"value\": " << (value ? number(*value) : "null");
+    nlohmann::ordered_json record;
+    record["value"] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
     if (!check.op.empty()) {
-      json << ", \"target\": " << quoted(boundText(check))
-           << ", \"met\": " << (value ? (met(check, *value) ? "true" : "false") : "null");
+      record["target"] = boundText(check);
+      record["met"] = value ? nlohmann::json(met(check, *value)) : nlohmann::json(nullptr);
     }
-    json << "}";
+    json[check.key] = std::move(record);
   }
-  json << "\n}\n";
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!(file << json.str())) {
+  if (!(file << json.dump(2) << "\n")) {
     throw std::runtime_error("cannot write '" + path + "'");
   }
-}
-
-// --- Reading the flat JSON format. --------------------------------------------
-
-namespace {
-
-class FlatJsonParser {
-public:
-  explicit FlatJsonParser(std::string_view text) : text_(text) {}
-
-  std::map<std::string, JsonRecord, std::less<>> parse() {
-    auto records = parseObject<std::map<std::string, JsonRecord, std::less<>>>(
-        [this] { return parseObject<JsonRecord>([this] { return parseScalar(); }); });
-    skipSpace();
-    if (pos_ != text_.size()) {
-      error("text after the top-level object");
-    }
-    return records;
-  }
-
-private:
-  [[noreturn]] void error(const std::string &what) const {
-    throw std::runtime_error("invalid results JSON at offset " + std::to_string(pos_) + ": " +
-                             what);
-  }
-
-  void skipSpace() {
-    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) {
-      ++pos_;
-    }
-  }
-
-  bool consume(char c) {
-    skipSpace();
-    if (pos_ < text_.size() && text_[pos_] == c) {
-      ++pos_;
-      return true;
-    }
-    return false;
-  }
-
-  void expect(char c) {
-    if (!consume(c)) {
-      error(std::string("expected '") + c + "'");
-    }
-  }
-
-  std::string parseString() {
-    expect('"');
-    std::string out;
-    while (pos_ < text_.size() && text_[pos_] != '"') {
-      char c = text_[pos_++];
-      if (c == '\\') {
-        if (pos_ >= text_.size()) {
-          break;
-        }
-        const char escaped = text_[pos_++];
-        switch (escaped) {
-        case 'n':
-          c = '\n';
-          break;
-        case 't':
-          c = '\t';
-          break;
-        case 'r':
-          c = '\r';
-          break;
-        case 'b':
-          c = '\b';
-          break;
-        case 'f':
-          c = '\f';
-          break;
-        case 'u':
-          if (pos_ + 4 > text_.size()) {
-            error("short \\u escape");
-          }
-          pos_ += 4;
-          c = '?'; // only ASCII matters here
-          break;
-        default:
-          c = escaped; // \" \\ \/
-        }
-      }
-      out += c;
-    }
-    expect('"');
-    return out;
-  }
-
-  JsonScalar parseScalar() {
-    skipSpace();
-    if (pos_ >= text_.size()) {
-      error("unexpected end");
-    }
-    const char c = text_[pos_];
-    if (c == '"') {
-      return parseString();
-    }
-    for (auto [word, value] : {std::pair<std::string_view, JsonScalar>{"true", true},
-                               {"false", false},
-                               {"null", nullptr}}) {
-      if (text_.substr(pos_, word.size()) == word) {
-        pos_ += word.size();
-        return value;
-      }
-    }
-    const std::string token(text_.substr(pos_, text_.find_first_of(",} \n\r\t", pos_) - pos_));
-    char *end = nullptr;
-    const double value = std::strtod(token.c_str(), &end);
-    if (token.empty() || end != token.c_str() + token.size()) {
-      error("expected a string, number, true, false or null");
-    }
-    pos_ += token.size();
-    return value;
-  }
-
-  /// `{"key": value, ...}` with `parse_value` for the values.
-  template <typename Members, typename ParseValue> Members parseObject(ParseValue parse_value) {
-    Members members;
-    expect('{');
-    if (consume('}')) {
-      return members;
-    }
-    do {
-      std::string key = parseString();
-      expect(':');
-      members[std::move(key)] = parse_value();
-    } while (consume(','));
-    expect('}');
-    return members;
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
-};
-
-} // namespace
-
-std::map<std::string, JsonRecord, std::less<>> parseFlatJson(std::string_view text) {
-  return FlatJsonParser(text).parse();
 }
 
 std::vector<Summary> readFigures(const std::string &path, std::string &mode) {
@@ -375,44 +179,37 @@ std::vector<Summary> readFigures(const std::string &path, std::string &mode) {
   if (!file) {
     throw std::runtime_error("cannot open '" + path + "'");
   }
-  std::ostringstream text;
-  text << file.rdbuf();
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(file);
+  } catch (const nlohmann::json::exception &error) {
+    throw std::runtime_error("'" + path + "' is not JSON: " + error.what());
+  }
+  if (!json.is_object()) {
+    throw std::runtime_error("'" + path + "' is not a JSON object");
+  }
   std::vector<Summary> figures;
-  std::string by = "?";
-  for (const auto &entry : parseFlatJson(text.str())) {
-    // Not a structured binding: clang 14 (the sanitizer and fuzz build)
-    // cannot capture those in a lambda.
-    const auto &key = entry.first;
-    const auto &record = entry.second;
-    auto number = [&record](std::string_view field) -> std::optional<double> {
-      auto found = record.find(field);
-      if (found == record.end() || !std::holds_alternative<double>(found->second)) {
-        return std::nullopt;
-      }
-      return std::get<double>(found->second);
-    };
-    auto text_field = [&record](std::string_view field) -> std::string {
-      auto found = record.find(field);
-      return found != record.end() && std::holds_alternative<std::string>(found->second)
-                 ? std::get<std::string>(found->second)
-                 : std::string();
-    };
+  for (const auto &[key, record] : json.items()) {
     if (key == "meta") {
-      mode = text_field("mode");
-      by = text_field("tool");
+      mode = record.value("mode", "");
       continue;
     }
-    const auto median = number("median");
-    const auto min = number("min");
-    const auto max = number("max");
-    const auto unit = text_field("unit");
-    if (median && min && max && !unit.empty()) {
-      figures.push_back(
-          {key, unit, *median, *min, *max, static_cast<int>(number("reps").value_or(0)), ""});
+    const FigureSpec &declared = Spec::get().figure(key);
+    if (declared.by != "host-bench-rs") {
+      throw std::runtime_error("'" + path + "' has '" + key + "', which " + declared.by +
+                               " measures");
     }
-  }
-  for (auto &figure : figures) {
-    figure.by = by;
+    try {
+      figures.push_back({key, record.at("unit").get<std::string>(),
+                         record.at("median").get<double>(), record.at("min").get<double>(),
+                         record.at("max").get<double>(), record.value("reps", 0), declared.by});
+    } catch (const nlohmann::json::exception &error) {
+      throw std::runtime_error("'" + path + "': '" + key + "': " + error.what());
+    }
+    if (figures.back().unit != declared.unit) {
+      throw std::runtime_error("'" + path + "': '" + key + "' is in " + figures.back().unit +
+                               ", spec.json says " + declared.unit);
+    }
   }
   return figures;
 }

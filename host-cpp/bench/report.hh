@@ -1,23 +1,24 @@
 /**
  * \file report.hh
- * Joins the figures of `host-bench` and `host-bench-rs`, checks the targets,
- * prints the table and reads and writes the results as JSON: one top-level
- * object of flat records, `"<key>": {"median", "min", "max", "unit", "reps",
- * "by"}` per figure, `"meta"`, `"ratio.<figure>/<figure>": {"value",
- * "target", "met"}` and `"target.<figure>": {"value", "target", "met"}`.
+ * Joins the figures of `host-bench` and `host-bench-rs`, checks the targets
+ * (all declared in spec.json), prints the table and writes the results as
+ * JSON (nlohmann-json): one top-level object of flat records,
+ * `"<key>": {"median", "min", "max", "unit", "reps", "by"}` per figure,
+ * `"meta"`, `"ratio.<figure>/<figure>"`, `"target.<figure>"` and
+ * `"compute.geomean_ratio"`: `{"value", "target", "met"}`. Also draws the
+ * scaling curves as an SVG plot.
  */
 #ifndef WASMHOST_BENCH_REPORT_HH
 #define WASMHOST_BENCH_REPORT_HH
 
-#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "figure.hh"
+#include "spec.hh"
 
 namespace wasmhost::bench {
 
@@ -52,48 +53,27 @@ std::string cpuModel();
 long usableCpus();
 std::string loadAverage();
 
-/// A ratio of two figures' medians (or one figure alone when `denominator`
-/// is empty), with an optional target.
-struct Check {
-  std::string name;
-  std::string numerator;
-  std::string denominator;
-  /// `<=` or `>=`; empty: informational, no target.
-  std::string op;
-  double bound = 0;
-};
-
-/// The targets, then informational ratios.
-const std::vector<Check> &checks();
-/// Every figure key the joined results must have, in table order.
-const std::vector<std::string> &expectedKeys();
-
 class Report {
 public:
   Report(RunInfo info, std::vector<Summary> figures);
 
   void print(std::ostream &out) const;
   void writeJson(const std::string &path) const;
+  /// The scaling curves (instantiate time and RSS per instance against live
+  /// instances, both allocators) and the scenario throughput, as SVG.
+  void writeSvg(const std::string &path) const;
 
 private:
-  const Summary *find(std::string_view key) const;
-  std::optional<double> value(const Check &check) const;
+  [[nodiscard]] const Summary *find(std::string_view key) const;
+  [[nodiscard]] std::optional<double> value(const Check &check) const;
 
   RunInfo info_;
   std::vector<Summary> figures_;
 };
 
-/// A scalar of the flat JSON format.
-using JsonScalar = std::variant<std::nullptr_t, bool, double, std::string>;
-using JsonRecord = std::map<std::string, JsonScalar, std::less<>>;
-
-/// Parses a top-level JSON object whose members are flat objects (the format
-/// both benchmarks write). Throws `std::runtime_error` naming the position of
-/// anything else.
-std::map<std::string, JsonRecord, std::less<>> parseFlatJson(std::string_view text);
-
-/// The figures in a results file: records with numeric `median`, `min`,
-/// `max` and a string `unit`. `mode` receives `meta.mode`.
+/// The figures in a results file of `host-bench-rs` (each must be declared
+/// in spec.json as measured by it); `mode` receives `meta.mode`. Throws
+/// `std::runtime_error` for a file that is no such JSON.
 std::vector<Summary> readFigures(const std::string &path, std::string &mode);
 
 } // namespace wasmhost::bench

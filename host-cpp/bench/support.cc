@@ -4,26 +4,27 @@
 #include <stdexcept>
 
 #include "benches.hh"
+#include "spec.hh"
 
 namespace wasmhost::bench {
 
-Sizes fullSizes() {
+Sizes sizesFor(const std::string &mode) {
+  const auto &json = Spec::get().sizes(mode);
   Sizes sizes;
-  sizes.mode = "full";
-  return sizes;
-}
-
-Sizes smokeSizes() {
-  Sizes sizes;
-  sizes.mode = "smoke";
-  sizes.reps = 5;
-  sizes.calls = 1'000;
-  sizes.native_calls = 10'000;
-  sizes.host_calls = 1'000;
-  sizes.point_ops = 1'000;
-  sizes.bulk_bytes = size_t{1} << 20;
-  sizes.deserializations = 2;
-  sizes.instantiations = 5;
+  sizes.mode = mode;
+  sizes.reps = json.at("reps").get<int>();
+  sizes.calls = json.at("calls").get<uint32_t>();
+  sizes.native_calls = json.at("native_calls").get<uint32_t>();
+  sizes.host_calls = json.at("host_calls").get<int32_t>();
+  sizes.point_ops = json.at("point_ops").get<uint32_t>();
+  sizes.bulk_bytes = json.at("bulk_bytes").get<size_t>();
+  sizes.deserializations = json.at("deserializations").get<int>();
+  sizes.instantiations = json.at("instantiations").get<int>();
+  sizes.idle_hosts = json.at("idle_hosts").get<int>();
+  sizes.idle_reps = json.at("idle_reps").get<int>();
+  sizes.idle_ms = json.at("idle_ms").get<int>();
+  sizes.scale_reps = json.at("scale_reps").get<int>();
+  sizes.scenario_rounds = json.at("scenario_rounds").get<int>();
   return sizes;
 }
 
@@ -31,12 +32,15 @@ std::vector<Figure> measureInterleaved(std::vector<Candidate> candidates, int re
   std::vector<Figure> figures;
   for (auto &candidate : candidates) {
     candidate.sample();
-    figures.push_back({candidate.key, candidate.unit, {}});
+    figures.push_back({candidate.key, Spec::get().figure(candidate.key).unit, {}});
   }
   for (int rep = 0; rep < reps; ++rep) {
     for (size_t i = 0; i < candidates.size(); ++i) {
       const double value = candidates[i].sample();
-      if (!std::isfinite(value) || value <= 0) {
+      // Every figure is positive but an idle CPU share and the memory added
+      // per instance (pages already resident), which may be 0.
+      const bool may_be_zero = figures[i].unit == "%" || figures[i].unit == "KiB";
+      if (!std::isfinite(value) || value < 0 || (value == 0 && !may_be_zero)) {
         fail(candidates[i].key, "measured " + std::to_string(value));
       }
       figures[i].samples.push_back(value);

@@ -2,6 +2,8 @@
 
 #include "wasmhost/errors.hh"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -97,89 +99,116 @@ const char *toString(ModuleLoadReport::Source source) {
 ModuleCache::ModuleCache(std::filesystem::path dir, ModuleCacheIdentity identity)
     : dir_(std::move(dir)), identity_(std::move(identity)) {}
 
-std::string ModuleCache::keyFor(std::span<const uint8_t> wasm) const {
-  const auto wasm_digest = Sha256::of(wasm);
-  const auto config_digest = configDigest(identity_);
-  const auto version = versionField(identity_.wasmtime_version);
+namespace {
+
+/// What locates and checks one entry: the wasm bytes are hashed once per
+/// load, and everything else is derived from that digest.
+struct EntryKey {
+  Sha256::Digest wasm_digest;
+  std::filesystem::path path;
+};
+
+std::string keyHex(const ModuleCacheIdentity &identity, const Sha256::Digest &wasm_digest) {
+  const auto config_digest = configDigest(identity);
+  const auto version = versionField(identity.wasmtime_version);
   return Sha256::hex(Sha256()
                          .update("wasmhost module cache ")
-                         .update(std::to_string(kFormatVersion))
+                         .update(std::to_string(ModuleCache::kFormatVersion))
                          .update(version)
                          .update(config_digest)
                          .update(wasm_digest)
                          .finish());
 }
 
-std::filesystem::path ModuleCache::pathFor(std::span<const uint8_t> wasm) const {
-  return dir_ / (keyFor(wasm) + ".cwasm");
+EntryKey entryKey(const ModuleCache &cache, std::span<const uint8_t> wasm) {
+  EntryKey key{Sha256::of(wasm), {}};
+  key.path = cache.dir() / (keyHex(cache.identity(), key.wasm_digest) + ".cwasm");
+  return key;
 }
 
-std::vector<uint8_t> ModuleCache::encodeEntry(std::span<const uint8_t> wasm,
-                                              std::span<const uint8_t> payload) const {
-  std::vector<uint8_t> out(kHeaderSize + payload.size());
-  auto put = [&out](size_t offset, std::span<const uint8_t> bytes) {
-    std::memcpy(out.data() + offset, bytes.data(), bytes.size());
-  };
-  put(0, std::span(reinterpret_cast<const uint8_t *>(kMagic.data()), kMagic.size()));
-  putLittleEndian(out, kOffsetFormat, kFormatVersion, 4);
-  put(kOffsetWasmtime, versionField(identity_.wasmtime_version));
-  put(kOffsetConfig, configDigest(identity_));
-  put(kOffsetWasm, Sha256::of(wasm));
-  putLittleEndian(out, kOffsetLength, payload.size(), 8);
-  put(kOffsetChecksum, Sha256::of(payload));
-  put(kHeaderSize, payload);
-  return out;
+/// The whole file at `path` (one `read` loop, no per-byte stream), or why not.
+std::optional<std::vector<uint8_t>> readWholeFile(const std::filesystem::path &path,
+                                                  std::string &why) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    why = errno == ENOENT || errno == ENOTDIR
+              ? std::string(kNoFile)
+              : "cannot open it: " + std::generic_category().message(errno);
+    return std::nullopt;
+  }
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    why = "cannot read it: not a regular file";
+    return std::nullopt;
+  }
+  std::vector<uint8_t> bytes(static_cast<size_t>(status.st_size));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      why = "cannot read it: " + std::generic_category().message(errno);
+      return std::nullopt;
+    }
+    if (got == 0) {
+      break; // shrank meanwhile: the checks below say truncated
+    }
+    done += static_cast<size_t>(got);
+  }
+  bytes.resize(done);
+  return bytes;
 }
 
-std::optional<std::vector<uint8_t>> ModuleCache::readPayload(std::span<const uint8_t> wasm,
-                                                             std::string *reason) const {
-  auto refuse = [&](std::string why) -> std::optional<std::vector<uint8_t>> {
+/// The entry file of `key`, read and checked (header, then the payload's
+/// SHA-256): the payload is `file.subspan(kHeaderSize)`. Never calls Wasmtime.
+std::optional<std::vector<uint8_t>> readCheckedEntry(const ModuleCacheIdentity &identity,
+                                                     const EntryKey &key, std::string *reason) {
+  std::string why;
+  auto refuse = [&](std::string text) -> std::optional<std::vector<uint8_t>> {
     if (reason != nullptr) {
-      *reason = std::move(why);
+      *reason = std::move(text);
     }
     return std::nullopt;
   };
-  const auto path = pathFor(wasm);
-  std::error_code exists_error;
-  if (!std::filesystem::exists(path, exists_error)) {
-    return refuse(std::string(kNoFile));
-  }
-  std::ifstream file(path, std::ios::binary);
+  auto file = readWholeFile(key.path, why);
   if (!file) {
-    return refuse("cannot open it: " + std::generic_category().message(errno));
+    return refuse(std::move(why));
   }
-  std::vector<uint8_t> in((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (file.bad()) {
-    return refuse("cannot read it");
-  }
+  const std::vector<uint8_t> &in = *file;
   const std::span<const uint8_t> magic(reinterpret_cast<const uint8_t *>(kMagic.data()),
                                        kMagic.size());
   const size_t magic_checked = std::min(in.size(), magic.size());
   if (!sameBytes(in, 0, magic.first(magic_checked))) {
     return refuse("not a wasmhost module cache file");
   }
-  if (in.size() < kHeaderSize) {
+  if (in.size() < ModuleCache::kHeaderSize) {
     return refuse("truncated: " + std::to_string(in.size()) + " bytes, shorter than the " +
-                  std::to_string(kHeaderSize) + "-byte header");
+                  std::to_string(ModuleCache::kHeaderSize) + "-byte header");
   }
   const uint64_t format = getLittleEndian(in, kOffsetFormat, 4);
-  if (format != kFormatVersion) {
+  if (format != ModuleCache::kFormatVersion) {
     return refuse("cache format " + std::to_string(format) + ", this host reads format " +
-                  std::to_string(kFormatVersion));
+                  std::to_string(ModuleCache::kFormatVersion));
   }
   const std::string version = versionText(in);
-  if (version != identity_.wasmtime_version) {
+  if (version != identity.wasmtime_version) {
     return refuse("written by Wasmtime " + version + ", this host uses Wasmtime " +
-                  identity_.wasmtime_version);
+                  identity.wasmtime_version);
   }
-  if (!sameBytes(in, kOffsetConfig, configDigest(identity_))) {
+  if (!sameBytes(in, kOffsetConfig, configDigest(identity))) {
     return refuse("written for another engine configuration");
   }
-  if (!sameBytes(in, kOffsetWasm, Sha256::of(wasm))) {
+  if (!sameBytes(in, kOffsetWasm, key.wasm_digest)) {
     return refuse("written for other wasm bytes");
   }
   const uint64_t length = getLittleEndian(in, kOffsetLength, 8);
-  const uint64_t present = in.size() - kHeaderSize;
+  const uint64_t present = in.size() - ModuleCache::kHeaderSize;
   if (present < length) {
     return refuse("truncated: the payload has " + std::to_string(present) + " of " +
                   std::to_string(length) + " bytes");
@@ -188,37 +217,97 @@ std::optional<std::vector<uint8_t>> ModuleCache::readPayload(std::span<const uin
     return refuse("corrupt: " + std::to_string(present - length) +
                   " unexpected bytes after the payload");
   }
-  std::vector<uint8_t> payload(in.begin() + kHeaderSize, in.end());
-  if (!sameBytes(in, kOffsetChecksum, Sha256::of(payload))) {
+  if (!sameBytes(in, kOffsetChecksum,
+                 Sha256::of(std::span(in).subspan(ModuleCache::kHeaderSize)))) {
     return refuse("corrupt: the payload's SHA-256 does not match the header");
   }
-  return payload;
+  return file;
+}
+
+/// `tryLoad` for a key already computed.
+std::optional<wasmtime::Module> tryLoadEntry(const ModuleCacheIdentity &identity,
+                                             wasmtime::Engine &engine, const EntryKey &key,
+                                             std::string *reason) {
+  auto file = readCheckedEntry(identity, key, reason);
+  if (!file) {
+    return std::nullopt;
+  }
+  // Only a file that passed every check above gets here: one this host
+  // wrote. Deserialized in place, after the header (no copy of the payload).
+  wasmtime_module_t *module = nullptr;
+  wasmtime_error_t *error =
+      wasmtime_module_deserialize(engine.capi(), file->data() + ModuleCache::kHeaderSize,
+                                  file->size() - ModuleCache::kHeaderSize, &module);
+  if (error != nullptr) {
+    if (reason != nullptr) {
+      *reason = "Wasmtime refused it: " + wasmtime::Error(error).message();
+    }
+    return std::nullopt;
+  }
+  return wasmtime::Module(module);
+}
+
+} // namespace
+
+std::string ModuleCache::keyFor(std::span<const uint8_t> wasm) const {
+  return keyHex(identity_, Sha256::of(wasm));
+}
+
+std::filesystem::path ModuleCache::pathFor(std::span<const uint8_t> wasm) const {
+  return entryKey(*this, wasm).path;
+}
+
+std::vector<uint8_t> ModuleCache::encodeEntry(std::span<const uint8_t> wasm,
+                                              std::span<const uint8_t> payload) const {
+  return encodeEntryFor(Sha256::of(wasm), payload);
+}
+
+std::vector<uint8_t> ModuleCache::encodeEntryFor(const std::array<uint8_t, 32> &wasm_digest,
+                                                 std::span<const uint8_t> payload) const {
+  std::vector<uint8_t> out(kHeaderSize + payload.size());
+  auto put = [&out](size_t offset, std::span<const uint8_t> bytes) {
+    std::memcpy(out.data() + offset, bytes.data(), bytes.size());
+  };
+  put(0, std::span(reinterpret_cast<const uint8_t *>(kMagic.data()), kMagic.size()));
+  putLittleEndian(out, kOffsetFormat, kFormatVersion, 4);
+  put(kOffsetWasmtime, versionField(identity_.wasmtime_version));
+  put(kOffsetConfig, configDigest(identity_));
+  put(kOffsetWasm, wasm_digest);
+  putLittleEndian(out, kOffsetLength, payload.size(), 8);
+  put(kOffsetChecksum, Sha256::of(payload));
+  put(kHeaderSize, payload);
+  return out;
+}
+
+std::optional<std::vector<uint8_t>> ModuleCache::readPayload(std::span<const uint8_t> wasm,
+                                                             std::string *reason) const {
+  auto file = readCheckedEntry(identity_, entryKey(*this, wasm), reason);
+  if (!file) {
+    return std::nullopt;
+  }
+  file->erase(file->begin(), file->begin() + kHeaderSize);
+  return file;
 }
 
 std::optional<wasmtime::Module> ModuleCache::tryLoad(wasmtime::Engine &engine,
                                                      std::span<const uint8_t> wasm,
                                                      std::string *reason) const {
-  auto payload = readPayload(wasm, reason);
-  if (!payload) {
-    return std::nullopt;
-  }
-  // Only a file that passed every check above gets here: one this host wrote.
-  auto module = wasmtime::Module::deserialize(engine, *payload);
-  if (!module) {
-    if (reason != nullptr) {
-      *reason = "Wasmtime refused it: " + module.err().message();
-    }
-    return std::nullopt;
-  }
-  return module.ok();
+  return tryLoadEntry(identity_, engine, entryKey(*this, wasm), reason);
 }
 
 void ModuleCache::store(const wasmtime::Module &module, std::span<const uint8_t> wasm) const {
+  const auto key = entryKey(*this, wasm);
+  storeEntry(module, key.wasm_digest, key.path);
+}
+
+void ModuleCache::storeEntry(const wasmtime::Module &module,
+                             const std::array<uint8_t, 32> &wasm_digest,
+                             const std::filesystem::path &path) const {
   auto serialized = module.serialize();
   if (!serialized) {
     throw Error(ErrorKind::Compile, "Module::serialize failed: " + serialized.err().message());
   }
-  const auto entry = encodeEntry(wasm, serialized.ok());
+  const auto entry = encodeEntryFor(wasm_digest, serialized.ok());
   std::error_code error;
   const bool created = std::filesystem::create_directories(dir_, error);
   if (error) {
@@ -229,7 +318,6 @@ void ModuleCache::store(const wasmtime::Module &module, std::span<const uint8_t>
     std::filesystem::permissions(dir_, std::filesystem::perms::owner_all, error);
   }
   static std::atomic<unsigned> counter{0};
-  const auto path = pathFor(wasm);
   auto temporary = path;
   temporary += ".tmp-" + std::to_string(::getpid()) + "-" +
                std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id())) + "-" +
@@ -262,11 +350,12 @@ wasmtime::Module ModuleCache::load(wasmtime::Engine &engine, std::span<const uin
   std::ostringstream discard;
   std::ostream &say = narration != nullptr ? *narration : discard;
   out = ModuleLoadReport{};
-  out.cache_file = pathFor(wasm);
-
   auto start = std::chrono::steady_clock::now();
+  const auto key = entryKey(*this, wasm); // the one hash of the wasm bytes
+  out.cache_file = key.path;
+
   std::string reason;
-  if (auto module = tryLoad(engine, wasm, &reason)) {
+  if (auto module = tryLoadEntry(identity_, engine, key, &reason)) {
     out.source = ModuleLoadReport::Source::CacheHit;
     out.milliseconds = millisecondsSince(start);
     say << "[Host Setup] Module cache hit: " << out.cache_file.string() << " (checked and "
@@ -295,7 +384,7 @@ wasmtime::Module ModuleCache::load(wasmtime::Engine &engine, std::span<const uin
   out.milliseconds = millisecondsSince(start);
   say << "[Host Setup] Module compiled successfully." << std::endl;
   try {
-    store(compiled.ok(), wasm);
+    storeEntry(compiled.ok(), key.wasm_digest, key.path);
     say << "[Host Setup] Module cache: compiled in " << formatMilliseconds(out.milliseconds)
         << ", stored " << out.cache_file.string() << std::endl;
   } catch (const std::exception &error) {

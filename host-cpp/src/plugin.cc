@@ -16,8 +16,6 @@ bool endsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-/// One epoch tick: the time limit is counted in ticks of wall-clock time.
-constexpr std::chrono::milliseconds kEpochTick{1};
 
 wasm_valtype_vec_t valtypes(const std::vector<wasm_valkind_t> &kinds) {
   wasm_valtype_vec_t vec;
@@ -42,7 +40,8 @@ Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOption
   // without a time limit), need the epoch to advance.
   if (usesEpochInterruption(options_)) {
     try {
-      ticker_ = std::make_shared<const detail::EpochTicker>(engine_, kEpochTick);
+      ticker_ = std::make_shared<const detail::EpochTicker>(
+          engine_, /*keep_ticking=*/options_.profiler == Profiler::Guest);
     } catch (const std::system_error &error) {
       throw Error(ErrorKind::Limit,
                   std::string("cannot start the thread that enforces the time limit: ") +

@@ -1,5 +1,7 @@
 #include "wasmhost/plugin_instance.hh"
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <limits>
 #include <sstream>
@@ -25,6 +27,13 @@ std::string describeList(wasmtime::ValType::ListRef types) {
 int64_t limiterValue(uint64_t value) {
   return static_cast<int64_t>(
       std::min<uint64_t>(value, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+}
+
+/// `milliseconds` as a clock duration, saturated far below the clock's
+/// range (the largest `timeout_ms` means no limit in practice).
+std::chrono::steady_clock::duration saturatedMilliseconds(uint64_t milliseconds) {
+  constexpr uint64_t kLongest = uint64_t{1} << 40; // 34 years
+  return std::chrono::milliseconds(static_cast<int64_t>(std::min(milliseconds, kLongest)));
 }
 
 const char *trapCodeName(wasmtime_trap_code_t code) {
@@ -115,15 +124,20 @@ PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOpt
     : plugin_(requirePrepared(plugin)), options_(std::move(options)), engine_(plugin_->engine()),
       store_(engine_), store_context_(store_) {
   checkEngineSupports(*plugin_, options_);
+  ticker_ = plugin_->epochTicker();
+  ticker_parked_ = ticker_ != nullptr ? &ticker_->parkedFlag() : nullptr;
+  // The guest profiler keeps the ticker running without a time limit.
+  time_limit_ = options_.timeout_ms > 0 ? saturatedMilliseconds(options_.timeout_ms)
+                                        : std::chrono::steady_clock::duration::max();
   applyStoreLimits();
   setStoreWasi();
   if (options_.profiler == Profiler::Guest) {
-    // The sampling interval is the ticker's tick (kEpochTick in plugin.cc).
+    // Samples are announced at the ticker's interval.
     profile_ = std::make_unique<detail::GuestProfile>(
         engine_, plugin_->module(), std::filesystem::path(plugin_->name()).filename().string(),
-        options_.timeout_ms, std::chrono::milliseconds(1));
-    profile_->attach(store_);
+        detail::EpochTicker::kTick);
   }
+  installDeadlineCallback();
 }
 
 PluginInstance::~PluginInstance() = default;
@@ -172,7 +186,7 @@ void PluginInstance::applyStoreLimits() {
 
 void PluginInstance::enterProfiledGuest() { profile_->enter(store_context_); }
 
-void PluginInstance::leaveProfiledGuest() { profile_->leave(); }
+void PluginInstance::leaveProfiledGuest() { profile_->sample(store_.capi()); }
 
 uint64_t PluginInstance::guestProfileSamples() const {
   return profile_ != nullptr ? profile_->samples() : 0;
@@ -185,22 +199,55 @@ std::vector<uint8_t> PluginInstance::finishGuestProfile() {
   return profile_->finish();
 }
 
-void PluginInstance::armLimitsNow() {
-  if (options_.fuel > 0) {
-    auto fuel = store_context_.set_fuel(options_.fuel);
-    if (!fuel) {
-      throw std::logic_error("cannot set fuel: " + fuel.err().message());
-    }
+void PluginInstance::refillFuel() {
+  auto fuel = store_context_.set_fuel(options_.fuel);
+  if (!fuel) {
+    throw std::logic_error("cannot set fuel: " + fuel.err().message());
   }
-  if (options_.timeout_ms > 0) {
-    // Ticks follow wall-clock milliseconds: N + 1 ticks from now is N ms at
-    // least and N ms plus one tick at most, counting the ticks the ticker
-    // owes (it may run late under load, never early).
-    // Saturated far below 2^64: Wasmtime adds the current epoch, wrapping.
-    constexpr uint64_t kLongestDeadline = uint64_t{1} << 62;
-    store_context_.set_epoch_deadline(std::min(options_.timeout_ms, kLongestDeadline) + 1 +
-                                      plugin_->tickerPendingTicks());
+}
+
+void PluginInstance::installDeadlineCallback() {
+  if (ticker_ == nullptr) {
+    return;
   }
+  wasmtime_store_epoch_deadline_callback(store_.capi(), &PluginInstance::onEpochDeadline, this,
+                                         nullptr);
+  // The deadline at the current epoch: the first epoch check of the first
+  // call runs the callback, which starts that call's clock.
+  store_context_.set_epoch_deadline(0);
+}
+
+wasmtime_error_t *PluginInstance::onEpochDeadline(wasmtime_context_t * /*context*/, void *instance,
+                                                  uint64_t *epoch_deadline_delta,
+                                                  wasmtime_update_deadline_kind_t *update_kind) {
+  auto &self = *static_cast<PluginInstance *>(instance);
+  const auto now = std::chrono::steady_clock::now();
+  // The deadline is never more than one tick ahead, so the first callback of
+  // a call comes at its first epoch check after the ticker's next tick at
+  // the latest: its clock starts no earlier than the call (never early) and
+  // at most about a tick later.
+  if (self.call_started_) {
+    self.call_started_ = false;
+    self.call_start_ = now;
+  }
+  if (self.profile_ != nullptr) {
+    self.profile_->sample(self.store_.capi());
+  }
+  if (now - self.call_start_ >= self.time_limit_) {
+    // Wasmtime's own epoch interrupt (`Trap::Interrupt`, what a store without
+    // a callback gets), so that it is reported exactly as one. The C API has
+    // no `wasmtime_error_t` for a trap code, but in 48.0.8 `wasm_trap_t` and
+    // `wasmtime_error_t` are the same `#[repr(C)] struct { error: Error }`
+    // (crates/c-api/src/trap.rs, error.rs): Wasmtime unboxes the one as the
+    // other. The unit tests pin the result (kind `interrupt`, "wasm trap:
+    // interrupt").
+    return reinterpret_cast<wasmtime_error_t *>(
+        wasmtime_trap_new_code(WASMTIME_TRAP_CODE_INTERRUPT));
+  }
+  self.ticker_->noteActivity();
+  *epoch_deadline_delta = 1;
+  *update_kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
+  return nullptr;
 }
 
 ErrorKind PluginInstance::callErrorKind(const wasmtime::TrapError &error) {
@@ -251,9 +298,12 @@ void PluginInstance::instantiate() {
   // what fails now happens while the module starts (its start function
   // trapped, exited through WASI, or a host function it called failed), or
   // is a store limit refusing the initial memory or table.
-  armLimits(); // a start function runs within instantiate
-  auto instance_res = plugin_->instancePre().instantiate(store_context_);
-  guestReturned();
+  auto instance_res = [this] {
+    const EntryScope entry(*this); // a start function runs within instantiate
+    auto result = plugin_->instancePre().instantiate(store_context_);
+    guestReturned();
+    return result;
+  }();
   if (!instance_res) {
     const auto &error = instance_res.err_ref();
     if (classify(error, ErrorKind::Trap) == ErrorKind::Limit) {
@@ -320,9 +370,7 @@ void PluginInstance::reinstantiate() {
   }
   applyStoreLimits();
   setStoreWasi();
-  if (profile_ != nullptr) {
-    profile_->attach(store_);
-  }
+  installDeadlineCallback();
   initialize();
 }
 
@@ -434,7 +482,7 @@ PluginInstance::callDynamic(const wasmtime::Func &func, const std::vector<wasmti
     return wasmtime::TrapError(wasmtime::Error(
         "the function belongs to another store (an earlier instance, or none); get it again"));
   }
-  armLimits();
+  const EntryScope entry(*this);
   auto result = func.call(store_context_, args);
   guestReturned();
   if (!result) {
@@ -464,9 +512,6 @@ std::string PluginInstance::trapKind(const wasmtime::TrapError &error) {
   }
   if (trap->message().rfind(detail::kExitMessage, 0) == 0) {
     return "exit";
-  }
-  if (trap->message().find(detail::kProfiledInterruptMessage) != std::string::npos) {
-    return "interrupt";
   }
   return "host function failed";
 }

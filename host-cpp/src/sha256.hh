@@ -1,8 +1,8 @@
 /**
  * \file sha256.hh
- * A small SHA-256 (FIPS 180-4) for the module cache's keys and checksums, so
- * that the library needs no crypto dependency. Checked against the FIPS test
- * vectors in the unit tests.
+ * SHA-256 for the module cache's keys and checksums, from OpenSSL's libcrypto
+ * (EVP, which uses the CPU's SHA extensions where it has them). Checked
+ * against the FIPS test vectors in the unit tests.
  */
 #ifndef WASMHOST_SHA256_HH
 #define WASMHOST_SHA256_HH
@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,22 +21,24 @@ class Sha256 {
 public:
   using Digest = std::array<uint8_t, 32>;
 
+  /// Throws `std::runtime_error` if libcrypto cannot make a SHA-256 context.
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256 &) = delete;
+  Sha256 &operator=(const Sha256 &) = delete;
+
   Sha256 &update(std::span<const uint8_t> data);
   Sha256 &update(std::string_view text);
   /// The digest of everything given to `update`; the object is spent after it.
   Digest finish();
 
-  static Digest of(std::span<const uint8_t> data) { return Sha256().update(data).finish(); }
+  /// One-shot digest of `data`.
+  static Digest of(std::span<const uint8_t> data);
   static std::string hex(const Digest &digest);
 
 private:
-  void compress(const uint8_t *block);
-
-  std::array<uint32_t, 8> state_;
-  std::array<uint8_t, 64> block_{};
-  size_t block_used_ = 0;
-  uint64_t total_bytes_ = 0;
+  struct Context;
+  std::unique_ptr<Context> context_;
 };
 
 } // namespace wasmhost

@@ -4,7 +4,8 @@
 //! - `buffers`: block layouts, packed `(offset, length)`, `transform_text`;
 //! - `state`: the bookkeeping the debug view shows ([`GuestState`]);
 //! - `debug`: that view as JSON (feature `debug-json`);
-//! - `bench`: the benchmark's quiet functions (feature `bench`).
+//! - `bench`: the benchmark's quiet functions (feature `bench`);
+//! - `kernels`: the benchmark's compute suite (feature `bench`).
 //!
 //! Nothing here is `unsafe` or reaches the host except through a trait, so
 //! every file is unit-tested natively (`cargo test`). The items are
@@ -18,6 +19,8 @@ mod bench;
 mod buffers;
 #[cfg(feature = "debug-json")]
 mod debug;
+#[cfg(feature = "bench")]
+mod kernels;
 mod state;
 
 pub use article::{
@@ -31,4 +34,9 @@ pub use bench::{
 pub use buffers::{buffer_layout, pack_slice, transform_text, unpack_slice};
 #[cfg(feature = "debug-json")]
 pub use debug::debug_state_json;
+#[cfg(feature = "bench")]
+pub use kernels::{
+    KERNELS, Kernel, kernel, kernel_collatz, kernel_hash, kernel_matmul, kernel_nbody,
+    kernel_parse, kernel_search, kernel_sort,
+};
 pub use state::{CallCounters, GuestState, POINTS_REMEMBERED};

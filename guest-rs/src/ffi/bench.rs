@@ -42,3 +42,27 @@ pub extern "C" fn bench_call_host(n: i32) -> i32 {
 pub extern "C" fn bench_compute(limit: i32) -> i64 {
     core::collatz_total_steps(u32::try_from(limit).unwrap_or(0)) as i64
 }
+
+/// The compute suite (`core::KERNELS`): `bench_kernel_<name>(n)` returns the
+/// kernel's checksum for size `n` (negative: 0), as `bench-rs` checks it
+/// against the same kernel run natively.
+macro_rules! kernel_exports {
+    ($($export:ident => $kernel:ident),* $(,)?) => {
+        $(
+            #[unsafe(no_mangle)]
+            pub extern "C" fn $export(n: i32) -> i64 {
+                core::$kernel(u32::try_from(n).unwrap_or(0)) as i64
+            }
+        )*
+    };
+}
+
+kernel_exports! {
+    bench_kernel_collatz => kernel_collatz,
+    bench_kernel_hash => kernel_hash,
+    bench_kernel_sort => kernel_sort,
+    bench_kernel_matmul => kernel_matmul,
+    bench_kernel_search => kernel_search,
+    bench_kernel_parse => kernel_parse,
+    bench_kernel_nbody => kernel_nbody,
+}

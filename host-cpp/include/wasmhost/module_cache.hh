@@ -28,6 +28,7 @@
 #ifndef WASMHOST_MODULE_CACHE_HH
 #define WASMHOST_MODULE_CACHE_HH
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -122,6 +123,11 @@ public:
   [[nodiscard]] const ModuleCacheIdentity &identity() const { return identity_; }
 
 private:
+  [[nodiscard]] std::vector<uint8_t> encodeEntryFor(const std::array<uint8_t, 32> &wasm_digest,
+                                                    std::span<const uint8_t> payload) const;
+  void storeEntry(const wasmtime::Module &module, const std::array<uint8_t, 32> &wasm_digest,
+                  const std::filesystem::path &path) const;
+
   std::filesystem::path dir_;
   ModuleCacheIdentity identity_;
 };

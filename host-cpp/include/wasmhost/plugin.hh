@@ -103,11 +103,13 @@ public:
   [[nodiscard]] bool enforcesTimeLimit() const { return ticker_ != nullptr; }
   [[nodiscard]] bool metersFuel() const { return options_.fuel > 0; }
   [[nodiscard]] bool profilesGuests() const { return options_.profiler == Profiler::Guest; }
-  /// Epoch ticks already due that the ticker has not counted yet (0 without
-  /// a time limit): a deadline counts them in, or it would come early.
-  [[nodiscard]] uint64_t tickerPendingTicks() const {
-    return ticker_ ? ticker_->pendingTicks() : 0;
-  }
+  /// Always 0: kept for source compatibility. Deadlines no longer count
+  /// ticks; each store's epoch deadline callback reads the clock
+  /// (`detail/epoch_ticker.hh`).
+  [[nodiscard]] uint64_t tickerPendingTicks() const { return 0; }
+  /// The engine's registration with the process's epoch ticker; null without
+  /// a time limit. For `PluginInstance`'s call path.
+  [[nodiscard]] const detail::EpochTicker *epochTicker() const { return ticker_.get(); }
 
   /// What of the engine's configuration (as `options` make it) changes
   /// compiled code; part of the module cache's key. Whoever changes the

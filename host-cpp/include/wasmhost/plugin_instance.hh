@@ -7,6 +7,8 @@
 #define WASMHOST_PLUGIN_INSTANCE_HH
 
 #include <any>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -289,18 +291,46 @@ private:
   std::ostream &narration();
   void setStoreWasi();
   void applyStoreLimits();
-  /// Refills the fuel and sets the epoch deadline: before every entry into
-  /// the guest, so that each call gets the whole budget. Inline: without
-  /// limits it is one branch on the call path.
+  /// Marks one entry into the guest (a call, the start function,
+  /// `_initialize`) for as long as it lives. The outermost one arms the
+  /// limits: the time limit starts again (the deadline callback takes the
+  /// clock at the call's first epoch check; no clock read and no C API call
+  /// here) and the fuel is refilled. A call made from a host function while
+  /// the guest runs (nested) arms nothing: it runs on the outer call's
+  /// deadline and fuel, so a guest cannot extend its own limits by calling
+  /// back into itself through the host.
+  class EntryScope {
+  public:
+    explicit EntryScope(PluginInstance &instance) : instance_(instance) {
+      if (instance_.entry_depth_ == 0) {
+        instance_.armLimits();
+      }
+      ++instance_.entry_depth_;
+    }
+    ~EntryScope() { --instance_.entry_depth_; }
+    EntryScope(const EntryScope &) = delete;
+    EntryScope &operator=(const EntryScope &) = delete;
+
+  private:
+    PluginInstance &instance_;
+  };
+
+  /// Inline: with the default options (a time limit, no fuel) it is two
+  /// stores and one relaxed load on the call path.
   void armLimits() {
-    if (options_.fuel > 0 || options_.timeout_ms > 0) {
-      armLimitsNow();
+    if (ticker_parked_ != nullptr) {
+      call_started_ = true;
+      if (ticker_parked_->load(std::memory_order_relaxed)) {
+        ticker_->wake();
+      }
+    }
+    if (options_.fuel > 0) {
+      refillFuel();
     }
     if (profile_ != nullptr) [[unlikely]] {
-      enterProfiledGuest(); // its own epoch deadline and time limit
+      enterProfiledGuest(); // a sample at the guest's first epoch check
     }
   }
-  void armLimitsNow();
   /// After every entry into the guest returned: the guest profiler's sample.
   void guestReturned() {
     if (profile_ != nullptr) [[unlikely]] {
@@ -309,6 +339,16 @@ private:
   }
   void enterProfiledGuest();
   void leaveProfiledGuest();
+  void refillFuel();
+  /// Gives the current store its epoch deadline callback (with a time limit
+  /// or the guest profiler: whenever the plugin has a ticker).
+  void installDeadlineCallback();
+  /// The store's epoch deadline callback (`wasmtime_store_epoch_deadline_callback`):
+  /// samples the guest profile (with one), interrupts the guest once its
+  /// outermost call has run for the time limit, else lets it run one tick more.
+  static wasmtime_error_t *onEpochDeadline(wasmtime_context_t *context, void *instance,
+                                           uint64_t *epoch_deadline_delta,
+                                           wasmtime_update_deadline_kind_t *update_kind);
 
   std::shared_ptr<const Plugin> plugin_;
   WasmHostOptions options_;
@@ -328,6 +368,20 @@ private:
   /// With `Profiler::Guest`: the profiler and its epoch callback's state,
   /// at a stable address (each store's callback points at it).
   std::unique_ptr<detail::GuestProfile> profile_;
+  /// The plugin's registration with the epoch ticker; null without a time
+  /// limit.
+  const detail::EpochTicker *ticker_ = nullptr;
+  /// `ticker_`'s parked flag, read on the call path (one load, no chase).
+  const std::atomic<bool> *ticker_parked_ = nullptr;
+  /// `timeout_ms` as a duration (saturated).
+  std::chrono::steady_clock::duration time_limit_{};
+  /// Entries into the guest now running on this store (nested > 1).
+  uint32_t entry_depth_ = 0;
+  /// An outermost entry armed the time limit and its deadline callback has
+  /// not yet taken the clock for it.
+  bool call_started_ = false;
+  /// When the deadline callback first saw the current outermost call run.
+  std::chrono::steady_clock::time_point call_start_{};
 };
 
 /// A guest export checked once against `Params -> Results` (both
@@ -344,7 +398,7 @@ public:
       return wasmtime::TrapError(wasmtime::Error(
           "stale handle: the module was re-instantiated since it was made; get a new one"));
     }
-    instance_->armLimits();
+    const PluginInstance::EntryScope entry(*instance_);
     auto result = func_.call(instance_->store_context_, params);
     instance_->guestReturned();
     if (!result) {

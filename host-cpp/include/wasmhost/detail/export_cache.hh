@@ -50,6 +50,29 @@ struct ShortlexLess {
   }
 };
 
+/// Whether `a` and `b` hold the same bytes, eight at a time (no `memcmp`).
+inline bool sameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    uint64_t x = 0;
+    uint64_t y = 0;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) {
+      return false;
+    }
+  }
+  for (; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /// An export looked up once, with one `wasmtime::TypedFunc` per signature
 /// asked for.
 struct CachedExport {
@@ -65,29 +88,55 @@ public:
   template <typename Params, typename Results>
   const wasmtime::TypedFunc<Params, Results> *findTyped(std::string_view name) const {
     using Typed = wasmtime::TypedFunc<Params, Results>;
+    // The last hit first: a hot loop calls one export by one name.
+    if (last_type_ == &typeid(Typed) && sameName(name, last_name_)) {
+      return static_cast<const Typed *>(last_typed_);
+    }
     auto cached = exports_.find(name);
     if (cached == exports_.end()) {
       return nullptr;
     }
     for (const auto &[type, handle] : cached->second.typed) {
       if (type == typeid(Typed)) {
-        return std::any_cast<Typed>(&handle);
+        const Typed *typed = std::any_cast<Typed>(&handle);
+        last_name_ = cached->first; // a map key: never moves
+        last_type_ = &typeid(Typed);
+        last_typed_ = typed;
+        return typed;
       }
     }
     return nullptr;
   }
 
+  /// The entry of `name`, for adding typed handles to it: forgets the last
+  /// hit (adding may move the handles).
   CachedExport *find(std::string_view name) {
+    forgetLastHit();
     auto cached = exports_.find(name);
     return cached == exports_.end() ? nullptr : &cached->second;
   }
   CachedExport &add(std::string_view name, wasmtime::Func func) {
+    forgetLastHit();
     return exports_.emplace(std::string(name), CachedExport{func, {}}).first->second;
   }
-  void clear() { exports_.clear(); }
+  void clear() {
+    forgetLastHit();
+    exports_.clear();
+  }
 
 private:
+  void forgetLastHit() {
+    last_type_ = nullptr;
+    last_typed_ = nullptr;
+    last_name_ = {};
+  }
+
   std::map<std::string, CachedExport, ShortlexLess> exports_;
+  /// The last `findTyped` hit: its name (a key of `exports_`), its type and
+  /// its handle (inside that entry's `typed`).
+  mutable std::string_view last_name_;
+  mutable const std::type_info *last_type_ = nullptr;
+  mutable const void *last_typed_ = nullptr;
 };
 
 } // namespace wasmhost::detail
