@@ -16,7 +16,6 @@ bool endsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-
 wasm_valtype_vec_t valtypes(const std::vector<wasm_valkind_t> &kinds) {
   wasm_valtype_vec_t vec;
   wasm_valtype_vec_new_uninitialized(&vec, kinds.size());
