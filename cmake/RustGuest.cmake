@@ -5,6 +5,10 @@
 # Builds a cargo cdylib for wasm32-wasip1 (the release profile, or PROFILE)
 # and copies the .wasm to OUTPUT, as part of the default build unless
 # EXCLUDE_FROM_ALL. Rebuilt when the crate's sources, manifest or lock change.
+# The guests of the default build share one cargo target folder
+# (PROJECT_BINARY_DIR/cargo-guest), so that their dependencies compile once
+# per profile, and build one after another (each depends on the one defined
+# before it): their artifacts have one name in that folder.
 #
 # Included only when a guest is built (the program, the tests or the
 # benchmark): only then are cargo and the wasm32-wasip1 target required.
@@ -35,7 +39,11 @@ function(wasmhost_add_rust_guest target)
     set(guest_PROFILE release)
   endif()
   get_filename_component(crate_dir "${guest_MANIFEST}" DIRECTORY)
-  set(target_dir "${CMAKE_CURRENT_BINARY_DIR}/cargo-${target}")
+  if(guest_EXCLUDE_FROM_ALL)
+    set(target_dir "${CMAKE_CURRENT_BINARY_DIR}/cargo-${target}")
+  else()
+    set(target_dir "${PROJECT_BINARY_DIR}/cargo-guest")
+  endif()
   execute_process(
     COMMAND "${CARGO_EXECUTABLE}" metadata --no-deps --format-version 1
             --manifest-path "${guest_MANIFEST}"
@@ -72,4 +80,11 @@ function(wasmhost_add_rust_guest target)
     set(all "")
   endif()
   add_custom_target(${target} ${all} DEPENDS "${guest_OUTPUT}")
+  if(NOT guest_EXCLUDE_FROM_ALL)
+    get_property(previous GLOBAL PROPERTY WASMHOST_LAST_SHARED_GUEST)
+    if(previous)
+      add_dependencies(${target} ${previous})
+    endif()
+    set_property(GLOBAL PROPERTY WASMHOST_LAST_SHARED_GUEST ${target})
+  endif()
 endfunction()

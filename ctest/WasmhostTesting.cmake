@@ -66,7 +66,8 @@ endfunction()
 # it compiles something of its own: cargo (the guest's tests and lints, the
 # Rust comparator) or a nested CMake build (providers, consumers, the minimum
 # cmake). Everything else runs what the build made, or only configures, and
-# is in `ctest -L quick`. Call it at the end of a directory's tests.
+# is in `ctest -L quick`. The extra-build tests get a COST (unless they
+# have one), so that they start first. Call it at the end of a directory's tests.
 function(wasmhost_label_quick)
   get_property(tests DIRECTORY PROPERTY TESTS)
   foreach(test IN LISTS tests)
@@ -74,7 +75,15 @@ function(wasmhost_label_quick)
     if(NOT labels)
       set(labels "")
     endif()
-    if(NOT "extra-build" IN_LIST labels AND NOT "quick" IN_LIST labels)
+    if("extra-build" IN_LIST labels)
+      # The long ones first: ctest runs higher costs earlier when it has no
+      # timings of its own yet (a fresh build folder), so no long test is left
+      # to run alone at the end.
+      get_test_property(${test} COST cost)
+      if(NOT cost)
+        set_property(TEST ${test} PROPERTY COST 100)
+      endif()
+    elseif(NOT "quick" IN_LIST labels)
       set_property(TEST ${test} APPEND PROPERTY LABELS quick)
     endif()
   endforeach()

@@ -3,7 +3,7 @@
 # CMakePresets.json asks for the same), installs that cmake from PyPI
 # (pip install --target, once, into WASMHOST_CACHE_DIR/cmake-<version>),
 # then with it: lists the presets, configures the whole project, builds the
-# library, installs it and configures a find_package consumer against it.
+# library (not optimised: -O0), installs it and configures a find_package consumer against it.
 # Usage: cmake -DSOURCE_DIR=... -DWORK_DIR=... -DWASMTIME_PROVIDER=...
 #              -DWASMHOST_CACHE_DIR=... -DWASMTIME_PREFIX=... -DWASMTIME_FEATURES_CSV=...
 #              [-DCXX_COMPILER=...] -P minimum_cmake_test.cmake
@@ -70,7 +70,8 @@ outer_wasmtime_args(wasmtime_args "${WORK_DIR}")
 run("cmake ${old_version} --list-presets"
   "${CMAKE_COMMAND}" -E chdir "${SOURCE_DIR}" "${old_cmake}" --list-presets)
 run("Configuring the whole project with cmake ${old_version}"
-  "${old_cmake}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" ${compiler_args} ${wasmtime_args})
+  "${old_cmake}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" ${compiler_args} ${wasmtime_args}
+    -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0")
 run("Building the library with cmake ${old_version}"
   "${old_cmake}" --build "${WORK_DIR}/build" --target wasmhost -j 2)
 run("Installing it with cmake ${old_version}"
