@@ -62,6 +62,8 @@ ensure_build_tools() {
     die "cmake $cmake_version is too old: this project needs cmake >= 3.21 (pip install cmake)"
   note "cmake $cmake_version"
 
+  use_compiler_cache
+
   # The library's SHA-256 (OpenSSL's libcrypto); the JSON of host's flame
   # graphs and of the benchmark (nlohmann-json): from Debian's packages.
   if ! [ -f /usr/include/openssl/evp.h ]; then
@@ -159,6 +161,32 @@ explain_wasmtime_step() {
     fi
     ;;
   esac
+}
+
+# use_compiler_cache: ccache (Debian's package) in front of the C++ compiler
+# of this build and of every CMake build it starts (the provider and consumer
+# tests configure nested ones): CMake reads CMAKE_CXX_COMPILER_LAUNCHER from
+# the environment. Paths under the clone are hashed relative to it
+# (CCACHE_BASEDIR) and the working directory is not hashed (CCACHE_NOHASHDIR),
+# so that another clone on the same machine compiles nothing again; the
+# debug info of such a hit names the first clone's folders. Set
+# CMAKE_CXX_COMPILER_LAUNCHER (empty: none) to choose otherwise.
+use_compiler_cache() {
+  if [ -n "${CMAKE_CXX_COMPILER_LAUNCHER+set}" ]; then
+    note "compiler launcher: '${CMAKE_CXX_COMPILER_LAUNCHER}' (CMAKE_CXX_COMPILER_LAUNCHER)"
+    return
+  fi
+  if ! command -v ccache >/dev/null 2>&1; then
+    step "Installing ccache (C++ compiles shared by every clone)"
+    if ! apt_install ccache; then
+      note "ccache not available: every build folder compiles the C++ from scratch"
+      return
+    fi
+  fi
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$WASMHOST_ROOT}"
+  export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
+  note "ccache $(ccache --version | head -n1 | awk '{print $3}') (cache: $(ccache --get-config cache_dir 2>/dev/null || echo default))"
 }
 
 # build_all [--for-tests]: the guest with cargo, then the host with CMake.
