@@ -51,9 +51,9 @@ TEST(InstancesTest, EachInstanceKeepsItsOwnHostStateAndMemory) {
   b.trigger(20);
   a.trigger(1);
   EXPECT_EQ(a.state.shared_host_value, 42 + 7 + 5 + 1 + 5);
-  EXPECT_EQ(a.state.logged_values, (std::vector<int32_t>{14, 2}));
+  EXPECT_EQ(a.state.logged_values.recent(), (std::vector<int32_t>{14, 2}));
   EXPECT_EQ(b.state.shared_host_value, 42 + 20 + 5);
-  EXPECT_EQ(b.state.values_read_by_guest, std::vector<int32_t>{42});
+  EXPECT_EQ(b.state.values_read_by_guest.recent(), std::vector<int32_t>{42});
 
   const int32_t offset_a = a.host.getPluginDataOffset("get_plugin_shared_value_ptr");
   const int32_t offset_b = b.host.getPluginDataOffset("get_plugin_shared_value_ptr");

@@ -1,6 +1,11 @@
 // Unit tests of the precompiled-module cache: SHA-256, hit, miss, and every
-// kind of bad file, which must be detected before Wasmtime sees it.
+// kind of bad file, which must be detected before Wasmtime sees it; hostile
+// entries (a FIFO, a link to /dev/zero, a folder, another user's file, one
+// made with another key), refused folders and key files.
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -58,6 +63,8 @@ void writeBytes(const fs::path &path, const std::vector<uint8_t> &bytes) {
 
 struct ModuleCacheTest : ::testing::Test {
   fs::path dir;
+  fs::path key_dir; // outside `dir`, as the cache requires
+  fs::path key_file;
   std::vector<uint8_t> wasm = readBytes(WASMHOST_GUEST_WASM);
   // A default engine: no epoch interruption, no fuel.
   ModuleCacheIdentity identity{WASMTIME_VERSION, WasmHost::engineConfigDescription([] {
@@ -69,13 +76,19 @@ struct ModuleCacheTest : ::testing::Test {
 
   void SetUp() override {
     const auto *test = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir = fs::temp_directory_path() /
-          ("wasmhost-cache-" + std::to_string(::getpid()) + "-" + test->name());
+    const std::string name = std::to_string(::getpid()) + "-" + test->name();
+    dir = fs::temp_directory_path() / ("wasmhost-cache-" + name);
+    key_dir = fs::temp_directory_path() / ("wasmhost-cache-key-" + name);
+    key_file = key_dir / "cache.key";
     fs::remove_all(dir);
+    fs::remove_all(key_dir);
   }
-  void TearDown() override { fs::remove_all(dir); }
+  void TearDown() override {
+    fs::remove_all(dir);
+    fs::remove_all(key_dir);
+  }
 
-  ModuleCache cache() const { return ModuleCache(dir, identity); }
+  ModuleCache cache() const { return ModuleCache(dir, identity, key_file); }
 
   /// A valid entry for `wasm`, as the cache writes it.
   std::vector<uint8_t> validEntry() {
@@ -89,6 +102,11 @@ struct ModuleCacheTest : ::testing::Test {
   /// then that `load` rebuilds it into a valid entry.
   void expectRebuilt(const std::vector<uint8_t> &bytes, const std::string &reason) {
     writeBytes(cache().pathFor(wasm), bytes);
+    expectRebuiltAsIs(reason);
+  }
+
+  /// `expectRebuilt` for whatever the test put at the entry's path.
+  void expectRebuiltAsIs(const std::string &reason) {
     std::string why;
     EXPECT_FALSE(cache().readPayload(wasm, &why));
     EXPECT_EQ(why, reason);
@@ -103,7 +121,8 @@ struct ModuleCacheTest : ::testing::Test {
 };
 
 TEST_F(ModuleCacheTest, MissStoresThenHitDeserializesAndRuns) {
-  const wasmhost::WasmHostOptions options{nullptr, false, dir.string()};
+  wasmhost::WasmHostOptions options{nullptr, false, dir.string()};
+  options.module_cache_key_file = key_file.string();
   {
     wasmhost::app::HostState state;
     WasmHost host(WASMHOST_GUEST_WASM, options);
@@ -123,8 +142,10 @@ TEST_F(ModuleCacheTest, MissStoresThenHitDeserializesAndRuns) {
   EXPECT_EQ(std::get<0>(sum.ok()), 42u);
   // One entry, no temporary file left behind.
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
-  // The folder the cache created is private to the user.
+  // The folder the cache created is private to the user, so is the entry.
   EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(host.moduleLoadReport().cache_file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
 }
 
 TEST_F(ModuleCacheTest, TheKeyCoversBytesConfigurationAndVersion) {
@@ -134,14 +155,14 @@ TEST_F(ModuleCacheTest, TheKeyCoversBytesConfigurationAndVersion) {
   std::vector<uint8_t> other = wasm;
   other.push_back(0);
   EXPECT_NE(cache().keyFor(other), key);
-  EXPECT_NE(ModuleCache(dir, {"47.0.0", identity.engine_config}).keyFor(wasm), key);
-  EXPECT_NE(ModuleCache(dir, {WASMTIME_VERSION, "config=other"}).keyFor(wasm), key);
+  EXPECT_NE(ModuleCache(dir, {"47.0.0", identity.engine_config}, key_file).keyFor(wasm), key);
+  EXPECT_NE(ModuleCache(dir, {WASMTIME_VERSION, "config=other"}, key_file).keyFor(wasm), key);
 }
 
 TEST_F(ModuleCacheTest, ATruncatedHeaderIsRebuilt) {
   auto entry = validEntry();
   entry.resize(100);
-  expectRebuilt(entry, "truncated: 100 bytes, shorter than the 148-byte header");
+  expectRebuilt(entry, "truncated: 100 bytes, shorter than the 180-byte header");
 }
 
 TEST_F(ModuleCacheTest, ATruncatedPayloadIsRebuilt) {
@@ -167,7 +188,7 @@ TEST_F(ModuleCacheTest, TrailingBytesAreRebuilt) {
 TEST_F(ModuleCacheTest, AFileFromAnotherWasmtimeVersionIsRebuilt) {
   const auto entry = validEntry();
   const std::vector<uint8_t> payload(entry.begin() + ModuleCache::kHeaderSize, entry.end());
-  const ModuleCache older(dir, {"47.0.0", identity.engine_config});
+  const ModuleCache older(dir, {"47.0.0", identity.engine_config}, key_file);
   expectRebuilt(older.encodeEntry(wasm, payload),
                 "written by Wasmtime 47.0.0, this host uses Wasmtime " WASMTIME_VERSION);
 }
@@ -175,7 +196,7 @@ TEST_F(ModuleCacheTest, AFileFromAnotherWasmtimeVersionIsRebuilt) {
 TEST_F(ModuleCacheTest, AFileForAnotherEngineConfigurationIsRebuilt) {
   const auto entry = validEntry();
   const std::vector<uint8_t> payload(entry.begin() + ModuleCache::kHeaderSize, entry.end());
-  const ModuleCache other(dir, {WASMTIME_VERSION, "config=epoch-interruption"});
+  const ModuleCache other(dir, {WASMTIME_VERSION, "config=epoch-interruption"}, key_file);
   expectRebuilt(other.encodeEntry(wasm, payload), "written for another engine configuration");
 }
 
@@ -190,27 +211,220 @@ TEST_F(ModuleCacheTest, AFileForOtherWasmBytesIsRebuilt) {
 
 TEST_F(ModuleCacheTest, AnotherFormatVersionIsRebuilt) {
   auto entry = validEntry();
-  entry[8] = 2;
-  expectRebuilt(entry, "cache format 2, this host reads format 1");
+  entry[8] = 1; // the format before entries were authenticated
+  expectRebuilt(entry, "cache format 1, this host reads format 2");
 }
 
 TEST_F(ModuleCacheTest, AFileThatIsNoCacheFileIsRebuilt) {
   validEntry();
   const std::string text = "garbage\n";
   expectRebuilt(std::vector<uint8_t>(text.begin(), text.end()), "not a wasmhost module cache file");
-  expectRebuilt({}, "truncated: 0 bytes, shorter than the 148-byte header");
+  expectRebuilt({}, "truncated: 0 bytes, shorter than the 180-byte header");
 }
 
-TEST_F(ModuleCacheTest, AFailedStoreStillGivesAWorkingModule) {
-  fs::create_directories(dir.parent_path());
-  writeBytes(dir, {'x'}); // a file where the cache folder should be
+TEST_F(ModuleCacheTest, AFolderInPlaceOfAnEntryIsSkippedAndTheModuleStillWorks) {
+  validEntry();
+  fs::remove(cache().pathFor(wasm));
+  fs::create_directory(cache().pathFor(wasm));
+  std::string why;
+  EXPECT_FALSE(cache().readPayload(wasm, &why));
+  EXPECT_EQ(why, "not a regular file");
   ModuleLoadReport report;
   auto module = cache().load(engine, wasm, &report);
-  EXPECT_EQ(report.source, Source::CacheMiss);
-  EXPECT_NE(report.store_error.find("cannot create cache folder"), std::string::npos)
-      << report.store_error;
+  EXPECT_EQ(report.source, Source::CacheRebuilt);
+  EXPECT_EQ(report.reason, "not a regular file");
+  // rename(2) does not replace a folder: the store fails, is only reported.
+  EXPECT_NE(report.store_error.find("cannot rename"), std::string::npos) << report.store_error;
+  EXPECT_NE(report.store_error.find("Is a directory"), std::string::npos) << report.store_error;
   EXPECT_GT(module.exports().size(), 0u);
+  EXPECT_TRUE(fs::is_directory(cache().pathFor(wasm)));
+  // No temporary file left behind: the folder entry and nothing else.
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+}
+
+TEST_F(ModuleCacheTest, AFifoIsRejectedWithoutWaitingAndReplaced) {
+  validEntry();
+  fs::remove(cache().pathFor(wasm));
+  ASSERT_EQ(::mkfifo(cache().pathFor(wasm).c_str(), 0600), 0);
+  expectRebuiltAsIs("not a regular file"); // a blocking open would never return
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(cache().pathFor(wasm))));
+}
+
+TEST_F(ModuleCacheTest, ALinkToDevZeroIsRejectedAndReplacedNotItsTarget) {
+  validEntry();
+  fs::remove(cache().pathFor(wasm));
+  fs::create_symlink("/dev/zero", cache().pathFor(wasm));
+  expectRebuiltAsIs("a symbolic link, not a regular file");
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(cache().pathFor(wasm))));
+  EXPECT_TRUE(fs::is_character_file("/dev/zero"));
+}
+
+TEST_F(ModuleCacheTest, AnOversizedFileIsRejectedUnread) {
+  validEntry();
+  const uint64_t bound = ModuleCache::maxEntryBytes(wasm.size());
+  EXPECT_EQ(bound, ModuleCache::kHeaderSize + 32 * wasm.size() + (1u << 20));
+  // A valid entry is far below the bound.
+  EXPECT_LT(fs::file_size(cache().pathFor(wasm)) * 4, bound);
+  fs::resize_file(cache().pathFor(wasm), bound + 1); // sparse: no disk used
+  expectRebuiltAsIs("too large: " + std::to_string(bound + 1) + " bytes, more than the bound of " +
+                    std::to_string(bound) + " for this module");
+}
+
+TEST_F(ModuleCacheTest, AnotherUsersEntryIsRejected) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "needs root to give a file to another user";
+  }
+  validEntry();
+  ASSERT_EQ(::chown(cache().pathFor(wasm).c_str(), 65534, 65534), 0);
+  expectRebuiltAsIs("owned by uid 65534, not by this user (uid 0)");
+}
+
+TEST_F(ModuleCacheTest, AnEntryMadeWithAnotherKeyIsRejected) {
+  // A planted entry: every field and checksum right, as anyone can compute
+  // them, but made with a key other than this user's.
+  const auto entry = validEntry();
+  const std::vector<uint8_t> payload(entry.begin() + ModuleCache::kHeaderSize, entry.end());
+  const fs::path other_key = key_dir / "other" / "cache.key";
+  const ModuleCache foreign(dir, identity, other_key);
+  const auto planted = foreign.encodeEntry(wasm, payload);
+  ASSERT_EQ(planted.size(), entry.size());
+  EXPECT_NE(planted, entry);
+  writeBytes(cache().pathFor(wasm), planted);
+  std::string why;
+  EXPECT_TRUE(foreign.readPayload(wasm, &why)) << why; // valid for its own key
+  expectRebuilt(planted, "not authenticated: its HMAC does not match this user's cache key (made "
+                         "with another key, or planted)");
+  // A flipped bit in the HMAC field alone is caught too.
+  auto flipped = readBytes(cache().pathFor(wasm));
+  flipped[ModuleCache::kHeaderSize - 1] ^= 0x80;
+  expectRebuilt(flipped, "not authenticated: its HMAC does not match this user's cache key (made "
+                         "with another key, or planted)");
+}
+
+/// The `Error` message `fn` throws, or "" when it throws none.
+template <typename Fn> std::string ioErrorOf(Fn fn) {
+  try {
+    fn();
+  } catch (const wasmhost::Error &error) {
+    EXPECT_EQ(error.kind(), wasmhost::ErrorKind::Io);
+    return error.what();
+  }
+  return "";
+}
+
+TEST_F(ModuleCacheTest, AFolderOthersCanWriteIsRefused) {
+  for (const auto mode : {fs::perms::all, fs::perms::all | fs::perms::sticky_bit,
+                          fs::perms::owner_all | fs::perms::group_all}) {
+    fs::create_directories(dir);
+    fs::permissions(dir, mode);
+    const std::string shown = (mode & fs::perms::sticky_bit) != fs::perms::none   ? "1777"
+                              : (mode & fs::perms::others_all) != fs::perms::none ? "0777"
+                                                                                  : "0770";
+    EXPECT_EQ(ioErrorOf([&] { cache(); }), "module cache folder '" + dir.string() +
+                                               "' refused: writable by its group or others (mode " +
+                                               shown +
+                                               "); it must be a folder only its owner can write");
+    fs::remove_all(dir);
+  }
+  EXPECT_FALSE(fs::exists(key_file)); // refused before any key is made
+}
+
+TEST_F(ModuleCacheTest, AFolderOfAnotherUserIsRefused) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "needs root to give a folder to another user";
+  }
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all);
+  ASSERT_EQ(::chown(dir.c_str(), 65534, 65534), 0);
+  EXPECT_EQ(ioErrorOf([&] { cache(); }),
+            "module cache folder '" + dir.string() +
+                "' refused: owned by uid 65534, not by this user (uid 0)");
+}
+
+TEST_F(ModuleCacheTest, AFileInPlaceOfTheFolderIsRefused) {
+  writeBytes(dir, {'x'});
+  EXPECT_EQ(ioErrorOf([&] { cache(); }),
+            "module cache folder '" + dir.string() + "' refused: not a folder");
   fs::remove(dir);
+}
+
+TEST_F(ModuleCacheTest, TheKeyIsMadeOnceMode600AndKept) {
+  validEntry();
+  EXPECT_EQ(fs::status(key_file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::file_size(key_file), ModuleCache::kKeyBytes);
+  EXPECT_EQ(fs::status(key_dir).permissions() & fs::perms::all, fs::perms::owner_all);
+  const auto key = readBytes(key_file);
+  ModuleLoadReport report;
+  cache().load(engine, wasm, &report); // a second cache object: the same key
+  EXPECT_EQ(report.source, Source::CacheHit) << report.reason;
+  EXPECT_EQ(readBytes(key_file), key);
+  EXPECT_EQ(cache().keyFile(), key_file);
+}
+
+TEST_F(ModuleCacheTest, ABadKeyFileIsRefused) {
+  const std::string must = " (it must be a regular file of 32 bytes owned by this user, mode 600)";
+  const std::string refused = "module cache key '" + key_file.string() + "' refused: ";
+  validEntry();
+  const auto key = readBytes(key_file);
+
+  fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                fs::perms::others_read);
+  EXPECT_EQ(ioErrorOf([&] { cache(); }), refused + "mode 0644" + must);
+  fs::remove(key_file);
+
+  writeBytes(key_dir / "real.key", key);
+  fs::permissions(key_dir / "real.key", fs::perms::owner_read | fs::perms::owner_write);
+  fs::create_symlink(key_dir / "real.key", key_file);
+  EXPECT_EQ(ioErrorOf([&] { cache(); }), refused + "a symbolic link" + must);
+  fs::remove(key_file);
+
+  fs::create_directory(key_file);
+  EXPECT_EQ(ioErrorOf([&] { cache(); }), refused + "not a regular file" + must);
+  fs::remove(key_file);
+
+  ASSERT_EQ(::mkfifo(key_file.c_str(), 0600), 0);
+  EXPECT_EQ(ioErrorOf([&] { cache(); }), refused + "not a regular file" + must);
+  fs::remove(key_file);
+
+  writeBytes(key_file, std::vector<uint8_t>(16, 7));
+  fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(ioErrorOf([&] { cache(); }), refused + "16 bytes" + must);
+
+  if (::geteuid() == 0) {
+    writeBytes(key_file, key);
+    ASSERT_EQ(::chown(key_file.c_str(), 65534, 65534), 0);
+    EXPECT_EQ(ioErrorOf([&] { cache(); }), refused + "owned by uid 65534" + must);
+  }
+  fs::remove(key_file);
+
+  const fs::path inside = dir / "cache.key";
+  EXPECT_EQ(ioErrorOf([&] { ModuleCache(dir, identity, inside); }),
+            "module cache key '" + inside.string() + "' refused: it is in the cache folder" + must);
+  EXPECT_FALSE(fs::exists(inside));
+
+  fs::permissions(key_dir, fs::perms::all);
+  EXPECT_EQ(ioErrorOf([&] { cache(); }),
+            "module cache key folder '" + key_dir.string() +
+                "' refused: writable by its group or others (mode 0777); it must be a folder "
+                "only its owner can write");
+}
+
+TEST(ModuleCacheKeyFile, DefaultsToTheUsersConfigFolder) {
+  const char *xdg = std::getenv("XDG_CONFIG_HOME");
+  const char *home = std::getenv("HOME");
+  const std::string saved_xdg = xdg != nullptr ? xdg : "";
+  const std::string saved_home = home != nullptr ? home : "";
+  ::setenv("XDG_CONFIG_HOME", "/somewhere/config", 1);
+  ::setenv("HOME", "/home/someone", 1);
+  EXPECT_EQ(ModuleCache::defaultKeyFile(), "/somewhere/config/wasmhost/cache.key");
+  ::setenv("XDG_CONFIG_HOME", "relative/config", 1); // ignored, as the XDG spec says
+  EXPECT_EQ(ModuleCache::defaultKeyFile(), "/home/someone/.config/wasmhost/cache.key");
+  ::unsetenv("XDG_CONFIG_HOME");
+  EXPECT_EQ(ModuleCache::defaultKeyFile(), "/home/someone/.config/wasmhost/cache.key");
+  xdg != nullptr ? ::setenv("XDG_CONFIG_HOME", saved_xdg.c_str(), 1)
+                 : ::unsetenv("XDG_CONFIG_HOME");
+  home != nullptr ? ::setenv("HOME", saved_home.c_str(), 1) : ::unsetenv("HOME");
 }
 
 } // namespace

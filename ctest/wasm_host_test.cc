@@ -53,9 +53,51 @@ TEST_F(GuestFixture, JustAddReturnsTheSum) {
 TEST_F(GuestFixture, TriggerHostCallsChangesHostState) {
   auto result = host.callFunctionVoid("trigger_host_calls", std::make_tuple(int32_t{7}));
   ASSERT_TRUE(result) << result.err().message();
-  EXPECT_EQ(state.logged_values, std::vector<int32_t>{14});
-  EXPECT_EQ(state.values_read_by_guest, std::vector<int32_t>{42});
+  EXPECT_EQ(state.logged_values.recent(), std::vector<int32_t>{14});
+  EXPECT_EQ(state.values_read_by_guest.recent(), std::vector<int32_t>{42});
   EXPECT_EQ(state.shared_host_value, 54);
+}
+
+TEST(RecentValues, CountsEveryValueAndKeepsTheLastWindow) {
+  using wasmhost::app::RecentValues;
+  RecentValues values;
+  EXPECT_EQ(values.count(), 0u);
+  EXPECT_TRUE(values.recent().empty());
+  values.push(1);
+  values.push(2);
+  EXPECT_EQ(values.recent(), (std::vector<int32_t>{1, 2}));
+  EXPECT_EQ(values.since(1), std::vector<int32_t>{2});
+  EXPECT_TRUE(values.since(2).empty());
+  EXPECT_TRUE(values.since(5).empty()); // past the count: nothing
+  for (int32_t i = 0; i < 200000; ++i) {
+    values.push(i);
+  }
+  EXPECT_EQ(values.count(), 200002u);
+  const auto recent = values.recent();
+  ASSERT_EQ(recent.size(), RecentValues::kWindow);
+  EXPECT_EQ(recent.front(), 200000 - static_cast<int32_t>(RecentValues::kWindow));
+  EXPECT_EQ(recent.back(), 199999);
+  EXPECT_EQ(values.since(values.count() - 2), (std::vector<int32_t>{199998, 199999}));
+  // More values since than the window holds: the last kWindow, never equal
+  // to a shorter expected list.
+  EXPECT_EQ(values.since(0).size(), RecentValues::kWindow);
+  EXPECT_EQ(sizeof(RecentValues), RecentValues::kWindow * sizeof(int32_t) + sizeof(uint64_t));
+}
+
+TEST_F(GuestFixture, HostCallsKeepWorkingPastAnyRecordCount) {
+  // 70 000 calls of each host function: past the 65 536 values the records
+  // once kept for the life of the process.
+  constexpr int kCalls = 70000;
+  for (int i = 0; i < kCalls; ++i) {
+    auto result = host.callFunctionVoid("trigger_host_calls", std::make_tuple(int32_t{1}));
+    ASSERT_TRUE(result) << "call " << i << ": " << result.err().message();
+  }
+  EXPECT_EQ(state.logged_values.count(), uint64_t{kCalls});
+  EXPECT_EQ(state.values_read_by_guest.count(), uint64_t{kCalls});
+  EXPECT_EQ(state.shared_host_value, 42 + kCalls * 6);
+  EXPECT_EQ(state.logged_values.since(kCalls - 1), std::vector<int32_t>{2});
+  EXPECT_EQ(state.values_read_by_guest.since(kCalls - 1),
+            std::vector<int32_t>{42 + (kCalls - 1) * 6});
 }
 
 TEST_F(GuestFixture, PointRoundTripsThroughMemory) {

@@ -1,30 +1,32 @@
 #include "article_host.hh"
 
-#include <stdexcept>
-#include <string>
+#include <algorithm>
 
 namespace wasmhost::app {
-namespace {
 
-void record(std::vector<int32_t> &values, int32_t value, const char *what) {
-  if (values.size() >= HostState::kMaxRecordedValues) {
-    throw std::length_error("the host keeps at most " +
-                            std::to_string(HostState::kMaxRecordedValues) + " " + what);
-  }
-  values.push_back(value);
+void RecentValues::push(int32_t value) {
+  ring_[count_ % kWindow] = value;
+  ++count_;
 }
 
-} // namespace
+std::vector<int32_t> RecentValues::since(uint64_t count) const {
+  const uint64_t first = std::max(count, count_ > kWindow ? count_ - kWindow : uint64_t{0});
+  std::vector<int32_t> values;
+  for (uint64_t i = first; i < count_; ++i) {
+    values.push_back(ring_[i % kWindow]);
+  }
+  return values;
+}
 
 void HostState::hostLogValue(int32_t value) {
-  record(logged_values, value, "logged values");
+  logged_values.push(value);
   if (narration != nullptr) {
     *narration << "[Host Target] host_log_value called by WASM with value: " << value << std::endl;
   }
 }
 
 int32_t HostState::hostGetSharedValue() {
-  record(values_read_by_guest, shared_host_value, "values read by the guest");
+  values_read_by_guest.push(shared_host_value);
   if (narration != nullptr) {
     *narration << "[Host Target] host_get_shared_value called by WASM. Returning: "
                << shared_host_value << std::endl;

@@ -6,6 +6,7 @@
 #ifndef WASMHOST_APP_ARTICLE_HOST_HH
 #define WASMHOST_APP_ARTICLE_HOST_HH
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <ostream>
@@ -15,18 +16,40 @@
 
 namespace wasmhost::app {
 
-/// State the guest reads and changes through its `env` imports. Each
-/// `WasmHost` gets its own, so instances never share it.
-struct HostState {
-  /// How many values each record keeps: past it the host function throws
-  /// (a trap for the guest), so a guest cannot grow host memory without end.
-  static constexpr size_t kMaxRecordedValues = 65536;
+/// A record of values in fixed memory: how many there were in all, and the
+/// last `kWindow` of them. A guest may call a host function any number of
+/// times over the life of a plugin; the record never grows and never refuses.
+/// Thread-safety: none (one per store, like `HostState`).
+class RecentValues {
+public:
+  /// How many of the latest values are kept.
+  static constexpr size_t kWindow = 64;
 
+  void push(int32_t value);
+  /// How many values were pushed in all (also those no longer kept).
+  [[nodiscard]] uint64_t count() const { return count_; }
+  /// The values pushed after the first `count` ones, oldest first, of which
+  /// at most the last `kWindow` are kept: compared with an expected list of
+  /// fewer than `kWindow` values, it is equal exactly when those values and
+  /// no others were pushed since.
+  [[nodiscard]] std::vector<int32_t> since(uint64_t count) const;
+  /// The kept values, oldest first (`since(0)`).
+  [[nodiscard]] std::vector<int32_t> recent() const { return since(0); }
+
+private:
+  std::array<int32_t, kWindow> ring_{};
+  uint64_t count_ = 0;
+};
+
+/// State the guest reads and changes through its `env` imports. Each
+/// `WasmHost` gets its own, so instances never share it. Its memory is fixed:
+/// the records keep counters and a window of recent values.
+struct HostState {
   int32_t shared_host_value = 42;
-  /// Every value the guest passed to `host_log_value`, in order.
-  std::vector<int32_t> logged_values;
-  /// Every value `host_get_shared_value` returned to the guest, in order.
-  std::vector<int32_t> values_read_by_guest;
+  /// The values the guest passed to `host_log_value`.
+  RecentValues logged_values;
+  /// The values `host_get_shared_value` returned to the guest.
+  RecentValues values_read_by_guest;
   /// Where `[Host Target]` lines go; null: silent.
   std::ostream *narration = nullptr;
 

@@ -28,8 +28,8 @@ void scenarioHostCalls(ScenarioContext &context) {
   const int32_t trigger_arg = context.trigger_arg;
   HostState &state = context.state;
   const int32_t host_value_before = state.shared_host_value;
-  const size_t logged_before = state.logged_values.size();
-  const size_t reads_before = state.values_read_by_guest.size();
+  const uint64_t logged_before = state.logged_values.count();
+  const uint64_t reads_before = state.values_read_by_guest.count();
   context.narration << "[Host Main] Host value before call: " << host_value_before << std::endl;
   context.narration << "[Host Main] Calling Wasm function 'trigger_host_calls(" << trigger_arg
                     << ")'..." << std::endl;
@@ -39,10 +39,9 @@ void scenarioHostCalls(ScenarioContext &context) {
   context.narration << "[Host Main] Returned from 'trigger_host_calls'." << std::endl;
   context.narration << "[Host Main] Host value after call: " << state.shared_host_value
                     << std::endl;
-  const std::vector<int32_t> logged(state.logged_values.begin() + logged_before,
-                                    state.logged_values.end());
-  const std::vector<int32_t> read(state.values_read_by_guest.begin() + reads_before,
-                                  state.values_read_by_guest.end());
+  // Each expected list is shorter than the records' window: an exact check.
+  const std::vector<int32_t> logged = state.logged_values.since(logged_before);
+  const std::vector<int32_t> read = state.values_read_by_guest.since(reads_before);
   check("values logged by the guest", logged, std::vector<int32_t>{trigger_arg * 2});
   check("values the guest read", read, std::vector<int32_t>{host_value_before});
   check("host value after the call", state.shared_host_value, host_value_before + trigger_arg + 5);

@@ -30,8 +30,8 @@ Figure compile(wasmtime::Engine &engine, std::vector<uint8_t> &wasm, const Sizes
 }
 
 /// A hit of the precompiled-module cache (`--cache`, `ModuleCache::tryLoad`:
-/// read the entry, hash the wasm bytes once, check the header and the
-/// payload's SHA-256, deserialize), in turns with a bare `Module::deserialize`
+/// read the entry, hash the wasm bytes once, check the header, its HMAC and
+/// the payload's SHA-256, deserialize), in turns with a bare `Module::deserialize`
 /// of the same payload already in memory. `start.deserialize_ms` repeats the
 /// cache hit (spec.json: `same_as`).
 std::vector<Figure> deserialize(wasmtime::Engine &engine, const wasmtime::Module &module,

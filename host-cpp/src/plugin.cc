@@ -102,8 +102,10 @@ void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
     wasm_bytes = binary.ok();
   }
   if (!options_.module_cache_dir.empty()) {
+    // A refused folder or key file is its own error (`Io`), not the module's.
     ModuleCache cache(options_.module_cache_dir,
-                      ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription(options_)});
+                      ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription(options_)},
+                      options_.module_cache_key_file);
     try {
       module_ = cache.load(engine_, wasm_bytes, &module_load_report_, &narration());
     } catch (const Error &error) {

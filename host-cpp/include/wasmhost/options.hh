@@ -42,6 +42,7 @@ struct WasmHostOptions {
   /// stderr always does).
   bool guest_stdout = true;
   /// A folder for precompiled modules (`ModuleCache`); empty: always compile.
+  /// One that is not the user's own or that others can write is refused.
   std::string module_cache_dir;
   /// When set, the guest's WASI stdout is written here instead (overrides
   /// `guest_stdout`); it must outlive the instance.
@@ -76,6 +77,9 @@ struct WasmHostOptions {
   uint64_t max_tables = 4;
   /// Largest module file a `Plugin` reads, in bytes.
   uint64_t max_module_bytes = uint64_t{256} << 20;
+  /// The module cache's secret key file (`ModuleCache`); empty:
+  /// `ModuleCache::defaultKeyFile()`, `~/.config/wasmhost/cache.key`.
+  std::string module_cache_key_file;
   /// Engine-wide: compile the guest with native DWARF for gdb and lldb
   /// (Wasmtime's `debug_info`, registered through its `debug-builtins`) and
   /// give trap backtraces the guest's source file and line (Wasmtime reads

@@ -1,0 +1,32 @@
+# run_host(<name> ARGS <args...> [EXIT <status>] [EXPECT <regex>...] [REJECT <regex>...]
+#          [STDERR <regex>...])
+# Runs HOST with the arguments (killed after 60 s, so a host that blocks
+# fails instead of hanging) and checks its exit status (default 0), its
+# stdout against EXPECT and REJECT, its stderr against STDERR.
+function(run_host name)
+  cmake_parse_arguments(PARSE_ARGV 1 run "" "EXIT" "ARGS;EXPECT;REJECT;STDERR")
+  if(NOT DEFINED run_EXIT)
+    set(run_EXIT 0)
+  endif()
+  execute_process(COMMAND "${HOST}" ${run_ARGS} RESULT_VARIABLE status OUTPUT_VARIABLE out
+    ERROR_VARIABLE err TIMEOUT 60)
+  message("---- ${name}: host ${run_ARGS} -> exit ${status}\n${out}${err}")
+  if(NOT status STREQUAL "${run_EXIT}")
+    message(FATAL_ERROR "${name}: exit status ${status}, expected ${run_EXIT}")
+  endif()
+  foreach(pattern IN LISTS run_EXPECT)
+    if(NOT out MATCHES "${pattern}")
+      message(FATAL_ERROR "${name}: stdout lacks /${pattern}/")
+    endif()
+  endforeach()
+  foreach(pattern IN LISTS run_REJECT)
+    if(out MATCHES "${pattern}")
+      message(FATAL_ERROR "${name}: stdout has /${pattern}/")
+    endif()
+  endforeach()
+  foreach(pattern IN LISTS run_STDERR)
+    if(NOT err MATCHES "${pattern}")
+      message(FATAL_ERROR "${name}: stderr lacks /${pattern}/")
+    endif()
+  endforeach()
+endfunction()
