@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "null_stream.hh"
+#include "wasi_poll_guard.hh"
 #include "wasmhost/engine_features.hh"
 
 namespace wasmhost {
@@ -183,6 +184,10 @@ void Plugin::linkWasi() {
   if (!linked) {
     throw Error(ErrorKind::Link,
                 "Failed defining WASI imports in linker: " + linked.err().message());
+  }
+  if (options_.timeout_ms > 0 || options_.fuel > 0) {
+    poll_guard_ = std::make_shared<detail::WasiPollGuard>(engine_);
+    poll_guard_->install(linker_);
   }
   wasi_linked_ = true;
   narration() << "[Host Setup] WASI imports defined." << std::endl;

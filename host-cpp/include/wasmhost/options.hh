@@ -54,8 +54,16 @@ struct WasmHostOptions {
   /// a guest still running after it traps with `interrupt`. 0: no limit.
   uint64_t timeout_ms = 10000;
   /// Fuel budget of each entry into the guest, refilled before every call;
-  /// running out is an `out of fuel` trap. 0: fuel metering off.
+  /// running out is an `out of fuel` trap. 0: fuel metering off. Time the
+  /// guest spends blocked in WASI (`poll_oneoff`: a sleep) costs fuel too, at
+  /// `kSleepFuelPerMillisecond`.
   uint64_t fuel = 0;
+  /// What a millisecond blocked in WASI's `poll_oneoff` costs in fuel: one
+  /// unit a nanosecond, about what a nanosecond of running wasm costs (a unit
+  /// of fuel is about one wasm instruction). A sleep the remaining fuel
+  /// cannot pay sleeps for what it can pay, then ends in `out of fuel`.
+  /// A multiple of 1 000 000.
+  static constexpr uint64_t kSleepFuelPerMillisecond = 1000000;
   /// The ceiling of a linear memory when `max_memory_bytes` is unset: 4 GiB,
   /// a 32-bit memory's whole range, and the bound of a 64-bit one too.
   static constexpr uint64_t kDefaultMaxMemoryBytes = uint64_t{4} << 30;

@@ -28,6 +28,9 @@
 #include "wasmhost/options.hh"
 
 namespace wasmhost {
+namespace detail {
+class WasiPollGuard;
+}
 
 /// The shareable half of a host: the engine (configured from the options:
 /// epoch interruption for a time limit, fuel metering for a fuel budget), the
@@ -84,6 +87,9 @@ public:
   }
 
   /// Defines WASI (preview 1) in the linker, once. Refused once prepared.
+  /// With a time limit or a fuel budget, WASI's `poll_oneoff` (a guest's
+  /// sleep, which Wasmtime cannot interrupt) is replaced by one that never
+  /// blocks past the call's limits (`detail::WasiPollGuard`).
   void linkWasi();
   [[nodiscard]] bool wasiLinked() const { return wasi_linked_; }
 
@@ -110,6 +116,10 @@ public:
   /// The engine's registration with the process's epoch ticker; null without
   /// a time limit. For `PluginInstance`'s call path.
   [[nodiscard]] const detail::EpochTicker *epochTicker() const { return ticker_.get(); }
+
+  /// The guard of WASI's `poll_oneoff`; null unless WASI is linked with a
+  /// time limit or a fuel budget. For `PluginInstance`.
+  [[nodiscard]] detail::WasiPollGuard *wasiPollGuard() const { return poll_guard_.get(); }
 
   /// What of the engine's configuration (as `options` make it) changes
   /// compiled code; part of the module cache's key. Whoever changes the
@@ -143,6 +153,8 @@ private:
   std::shared_ptr<std::vector<std::shared_ptr<void>>> host_functions_;
   wasmtime::Engine engine_;
   std::shared_ptr<const detail::EpochTicker> ticker_; ///< set with a time limit
+  /// Declared before the linker, whose guarded `poll_oneoff` points at it.
+  std::shared_ptr<detail::WasiPollGuard> poll_guard_;
   wasmtime::Linker linker_;
   std::optional<wasmtime::Module> module_;
   ModuleLoadReport module_load_report_;
