@@ -82,8 +82,20 @@ struct WasmHostOptions {
   /// How many tables a store may hold: the store's tables hold at most
   /// `max_tables * max_table_elements` elements. More does not instantiate.
   uint64_t max_tables = 4;
-  /// Largest module file a `Plugin` reads, in bytes.
-  uint64_t max_module_bytes = uint64_t{256} << 20;
+  /// Largest module file a `Plugin` reads, in bytes: 16 MiB, about 150
+  /// times this project's guests. It bounds what a compile may cost, also
+  /// one abandoned past `compile_timeout_ms`: measured at about 0.2 ms and
+  /// 6 KiB of memory per function for the costliest shape (many tiny
+  /// functions, 9 bytes each), 16 MiB of them would take minutes and about
+  /// 11 GiB (docs/fail-safety.md).
+  uint64_t max_module_bytes = uint64_t{16} << 20;
+  /// Engine-wide: wall-clock limit of compiling the module (with its WAT
+  /// conversion, or its load from `module_cache_dir`), in milliseconds. Past
+  /// it the `Plugin` constructor throws `Error` (`Compile`); the compile,
+  /// which the C API cannot cancel, finishes on its own thread and is
+  /// dropped (`Plugin::abandonedCompiles`). 0: no limit, compiled on the
+  /// caller's thread.
+  uint64_t compile_timeout_ms = 10000;
   /// Engine-wide: compile the guest with native DWARF for gdb and lldb
   /// (Wasmtime's `debug_info`, registered through its `debug-builtins`) and
   /// give trap backtraces the guest's source file and line (Wasmtime reads

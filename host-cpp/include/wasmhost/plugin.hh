@@ -41,7 +41,13 @@ class WasiPollGuard;
 class Plugin {
 public:
   /// Reads and compiles `wasm_path` (binary `.wasm`, or text when the name
-  /// ends in `.wat`). Throws `Error` (`Io`, `Compile`; `Unsupported` or `Io`
+  /// ends in `.wat`). The WAT conversion and the compile (or the module
+  /// cache's load) run on a thread of their own, bounded by
+  /// `compile_timeout_ms`: past it the constructor throws `Error`
+  /// (`Compile`) and the thread is left to finish on its own (the C API
+  /// cannot cancel a compile). Without a thread to be had, the compile runs
+  /// on the caller's thread without the limit. Throws `Error` (`Io`,
+  /// `Compile`; `Unsupported` or `Io`
   /// for a debugging or profiling option the engine cannot have, see
   /// `makeEngine` in `engine_features.hh`).
   explicit Plugin(std::string wasm_path, WasmHostOptions options = {});
@@ -52,6 +58,14 @@ public:
 
   Plugin(const Plugin &) = delete;
   Plugin &operator=(const Plugin &) = delete;
+
+  /// How many compiles of this process were abandoned past
+  /// `compile_timeout_ms` and may still be running on their threads (they
+  /// finish on their own; none is ever joined). A program that exits while
+  /// one runs should end with `std::_Exit` after flushing its output, as
+  /// `host` does, rather than run static destructors under a running
+  /// compiler.
+  static uint64_t abandonedCompiles();
 
   /// Reads a module file: regular files only, at most `max_bytes`. Throws
   /// `Error` (`Io`) naming the file.
@@ -116,7 +130,6 @@ public:
   /// The engine's registration with the process's epoch ticker; null without
   /// a time limit. For `PluginInstance`'s call path.
   [[nodiscard]] const detail::EpochTicker *epochTicker() const { return ticker_.get(); }
-
   /// The guard of WASI's `poll_oneoff`; null unless WASI is linked with a
   /// time limit or a fuel budget. For `PluginInstance`.
   [[nodiscard]] detail::WasiPollGuard *wasiPollGuard() const { return poll_guard_.get(); }
