@@ -136,7 +136,7 @@ int run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   const int status = checkedOutput(run(argc, argv));
-  if (Plugin::abandonedCompiles() > 0) {
+  if (Plugin::abandonedCompilesRunning() > 0) {
     // A compile left past its time limit still runs on its thread: end now,
     // without static destructors (or Wasmtime's) under a running compiler.
     // Both streams are flushed (std::_Exit flushes nothing).

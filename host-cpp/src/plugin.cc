@@ -95,8 +95,10 @@ std::vector<uint8_t> Plugin::readModuleFile(const std::string &path, uint64_t ma
 
 namespace {
 
-/// Compiles abandoned past their time limit (`Plugin::abandonedCompiles`).
+/// Compiles abandoned past their time limit (`Plugin::abandonedCompiles`),
+/// and those of them still running.
 std::atomic<uint64_t> abandoned_compiles{0};
+std::atomic<uint64_t> abandoned_compiles_running{0};
 
 /// One compile, shared by the caller and the thread that runs it: what it
 /// needs (its own reference to the engine, the bytes) and what it gives. The
@@ -148,7 +150,17 @@ struct CompileJob {
   void finish() {
     const std::lock_guard lock(mutex);
     done = true;
+    if (abandoned) {
+      --abandoned_compiles_running;
+    }
     finished.notify_all();
+  }
+
+  /// Called by the caller, holding `mutex`, when it stops waiting.
+  void abandon() {
+    abandoned = true;
+    ++abandoned_compiles;
+    ++abandoned_compiles_running;
   }
 
   wasmtime::Engine engine;
@@ -164,11 +176,14 @@ struct CompileJob {
   std::mutex mutex;
   std::condition_variable finished;
   bool done = false;
+  bool abandoned = false;
 };
 
 } // namespace
 
 uint64_t Plugin::abandonedCompiles() { return abandoned_compiles.load(); }
+
+uint64_t Plugin::abandonedCompilesRunning() { return abandoned_compiles_running.load(); }
 
 void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
   if (wasm_bytes.empty()) {
@@ -195,11 +210,11 @@ void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
           static_cast<int64_t>(std::min<uint64_t>(options_.compile_timeout_ms, uint64_t{1} << 40)));
       std::unique_lock lock(job->mutex);
       if (!job->finished.wait_for(lock, limit, [&job] { return job->done; })) {
+        job->abandon();
         lock.unlock();
         // The C API cannot cancel a compile: the thread finishes on its own
         // and drops its job (the bytes, its engine reference, the module).
         worker.detach();
-        ++abandoned_compiles;
         throw Error(ErrorKind::Compile,
                     "compiling module '" + name_ + "' took longer than the compile time limit of " +
                         std::to_string(options_.compile_timeout_ms) +

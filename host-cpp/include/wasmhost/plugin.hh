@@ -60,12 +60,14 @@ public:
   Plugin &operator=(const Plugin &) = delete;
 
   /// How many compiles of this process were abandoned past
-  /// `compile_timeout_ms` and may still be running on their threads (they
-  /// finish on their own; none is ever joined). A program that exits while
+  /// `compile_timeout_ms` (they finish on their own threads; none is ever
+  /// joined). A program that exits while
   /// one runs should end with `std::_Exit` after flushing its output, as
   /// `host` does, rather than run static destructors under a running
   /// compiler.
   static uint64_t abandonedCompiles();
+  /// How many of those are still running.
+  static uint64_t abandonedCompilesRunning();
 
   /// Reads a module file: regular files only, at most `max_bytes`. Throws
   /// `Error` (`Io`) naming the file.
