@@ -1,11 +1,13 @@
 # wasmhost_add_cli_test(<name> COMMAND <cmd> [args...] [EXIT <status>]
 #   [STDOUT <regex>...] [STDERR <regex>...] [NOT_STDOUT <regex>...]
 #   [NOT_STDERR <regex>...] [STDOUT_EXACT <text>] [STDERR_LINES <n>]
-#   [LABELS <label>...])
+#   [WITHIN_SECONDS <n>] [LABELS <label>...])
 #
 # Adds a CTest test that runs the command and checks its exit status (default
 # 0) and that each regex matches (or, for NOT_*, does not match) its output.
-# Regexes are CMake regexes; "\n" in them matches a newline.
+# Regexes are CMake regexes; "\n" in them matches a newline. WITHIN_SECONDS
+# (default 120) bounds the run: a command still running after it is killed
+# and the test fails (a bound against a runaway, not a speed test).
 include_guard(GLOBAL)
 
 set(WASMHOST_CHECK_OUTPUT_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/check_output.cmake")
@@ -15,7 +17,7 @@ function(_wasmhost_bracket out value)
 endfunction()
 
 function(wasmhost_add_cli_test name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXIT;STDOUT_EXACT;STDERR_LINES"
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "EXIT;STDOUT_EXACT;STDERR_LINES;WITHIN_SECONDS"
     "COMMAND;STDOUT;STDERR;NOT_STDOUT;NOT_STDERR;LABELS")
   if(NOT DEFINED arg_EXIT)
     set(arg_EXIT 0)
@@ -49,6 +51,9 @@ function(wasmhost_add_cli_test name)
   endif()
   if(DEFINED arg_STDERR_LINES)
     string(APPEND content "set(STDERR_LINES ${arg_STDERR_LINES})\n")
+  endif()
+  if(DEFINED arg_WITHIN_SECONDS)
+    string(APPEND content "set(WITHIN_SECONDS ${arg_WITHIN_SECONDS})\n")
   endif()
   _wasmhost_bracket(quoted "${PROJECT_BINARY_DIR}")
   string(APPEND content "set(TEST_WORKING_DIRECTORY ${quoted})\n")

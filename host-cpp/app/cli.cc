@@ -146,6 +146,9 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
       options.keep_going = true;
     } else if (option("--timeout-ms")) {
       options.timeout_ms = number("--timeout-ms", parseCount, "a number of milliseconds");
+    } else if (option("--compile-timeout-ms")) {
+      options.compile_timeout_ms =
+          number("--compile-timeout-ms", parseCount, "a number of milliseconds");
     } else if (option("--fuel")) {
       options.fuel = number("--fuel", parseCount, "a number");
     } else if (option("--max-memory")) {
@@ -270,8 +273,13 @@ std::string usageText() {
           "                       passes 7+i to trigger_host_calls\n"
           "  --threads T          run the instances on T threads (default 1, at most N)\n"
           "  --timeout-ms N       wall-clock limit of each guest call in milliseconds\n"
-          "                       (epoch interruption; default 10000, 0: none)\n"
-          "  --fuel N             fuel budget of each guest call (default 0: unmetered)\n"
+          "                       (epoch interruption, and WASI sleeps end at it;\n"
+          "                       default 10000, 0: none)\n"
+          "  --fuel N             fuel budget of each guest call (default 0: unmetered);\n"
+          "                       a WASI sleep costs 1000000 fuel per ms\n"
+          "  --compile-timeout-ms N\n"
+          "                       wall-clock limit of compiling the module in milliseconds\n"
+          "                       (default 10000, 0: none); past it exit status 2\n"
           "  --max-memory SIZE    largest linear memory, in bytes or with a K, M or G\n"
           "                       suffix; past it the guest's memory.grow fails\n"
           "  --keep-going         after a trap or a failed check, re-instantiate the module\n"

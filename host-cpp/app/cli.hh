@@ -61,9 +61,10 @@ struct Options {
   std::optional<int> instances;
   /// `--threads T`: how many threads run the instances (1 <= T <= N).
   int threads = 1;
-  bool keep_going = false;     ///< after a trap or failed check: fresh instance, carry on
-  uint64_t timeout_ms = 10000; ///< per guest call; 0: none
-  uint64_t fuel = 0;           ///< per guest call; 0: none
+  bool keep_going = false;             ///< after a trap or failed check: fresh instance, carry on
+  uint64_t timeout_ms = 10000;         ///< per guest call; 0: none
+  uint64_t fuel = 0;                   ///< per guest call; 0: none
+  uint64_t compile_timeout_ms = 10000; ///< compiling the module; 0: none
   std::optional<uint64_t> max_memory_bytes;
   /// `--debug`: the engine with debug info (gdb, source lines in traps).
   bool debug = false;

@@ -165,6 +165,7 @@ WasmHostOptions hostOptionsFor(const cli::Options &options, std::ostream *narrat
   host_options.module_cache_dir = options.cache_dir;
   host_options.timeout_ms = options.timeout_ms;
   host_options.fuel = options.fuel;
+  host_options.compile_timeout_ms = options.compile_timeout_ms;
   host_options.max_memory_bytes = options.max_memory_bytes;
   host_options.debug_info = options.debug;
   host_options.profiler = options.profiler;

@@ -1,12 +1,19 @@
 #include "wasmhost/plugin.hh"
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <sstream>
 #include <system_error>
 #include <thread>
 
 #include "null_stream.hh"
+#include "wasi_poll_guard.hh"
 #include "wasmhost/engine_features.hh"
 
 namespace wasmhost {
@@ -86,40 +93,152 @@ std::vector<uint8_t> Plugin::readModuleFile(const std::string &path, uint64_t ma
   return buffer;
 }
 
-void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
-  const auto failed = [this](const std::string &why) {
-    return Error(ErrorKind::Compile, "Module compilation failed: '" + name_ + "'" + why);
-  };
-  if (wasm_bytes.empty()) {
-    throw failed(" is empty");
-  }
-  if (endsWith(name_, ".wat")) {
-    auto binary = wasmtime::wat2wasm(
-        std::string_view(reinterpret_cast<const char *>(wasm_bytes.data()), wasm_bytes.size()));
-    if (!binary) {
-      throw failed(" is not valid WAT: " + binary.err().message());
-    }
-    wasm_bytes = binary.ok();
-  }
-  if (!options_.module_cache_dir.empty()) {
-    // A refused folder or key file is its own error (`Io`), not the module's.
-    ModuleCache cache(options_.module_cache_dir,
-                      ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription(options_)},
-                      options_.module_cache_key_file);
+namespace {
+
+/// Compiles abandoned past their time limit (`Plugin::abandonedCompiles`),
+/// and those of them still running.
+std::atomic<uint64_t> abandoned_compiles{0};
+std::atomic<uint64_t> abandoned_compiles_running{0};
+
+/// One compile, shared by the caller and the thread that runs it: what it
+/// needs (its own reference to the engine, the bytes) and what it gives. The
+/// thread never touches the `Plugin` or its streams, so it may outlive both.
+struct CompileJob {
+  CompileJob(wasmtime::Engine engine_in, std::string name_in, std::vector<uint8_t> bytes_in,
+             std::optional<ModuleCache> cache_in)
+      : engine(std::move(engine_in)), name(std::move(name_in)), bytes(std::move(bytes_in)),
+        cache(std::move(cache_in)) {}
+
+  /// The WAT conversion, then the cache or the compiler. Never throws.
+  void run() noexcept {
     try {
-      module_ = cache.load(engine_, wasm_bytes, &module_load_report_, &narration());
-    } catch (const Error &error) {
-      throw failed(std::string(": ") + error.what());
+      if (endsWith(name, ".wat")) {
+        auto binary = wasmtime::wat2wasm(
+            std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()));
+        if (!binary) {
+          fail(" is not valid WAT: " + binary.err().message());
+          return;
+        }
+        bytes = binary.ok();
+      }
+      if (cache) {
+        try {
+          module = cache->load(engine, bytes, &report, &narration);
+        } catch (const Error &error) {
+          fail(std::string(": ") + error.what());
+        }
+        return;
+      }
+      narration << "[Host Setup] Compiling WASM module..." << std::endl;
+      auto compiled = wasmtime::Module::compile(engine, bytes);
+      if (!compiled) {
+        fail(": " + compiled.err().message());
+        return;
+      }
+      module = compiled.ok();
+      narration << "[Host Setup] Module compiled successfully." << std::endl;
+    } catch (const std::exception &error) {
+      fail(std::string(": ") + error.what());
     }
-    return;
   }
-  narration() << "[Host Setup] Compiling WASM module..." << std::endl;
-  auto module_res = wasmtime::Module::compile(engine_, wasm_bytes);
-  if (!module_res) {
-    throw failed(": " + module_res.err().message());
+
+  void fail(const std::string &why) { error = "Module compilation failed: '" + name + "'" + why; }
+
+  /// Called by the thread when `run` is over.
+  void finish() {
+    const std::lock_guard lock(mutex);
+    done = true;
+    if (abandoned) {
+      --abandoned_compiles_running;
+    }
+    finished.notify_all();
   }
-  module_ = module_res.ok();
-  narration() << "[Host Setup] Module compiled successfully." << std::endl;
+
+  /// Called by the caller, holding `mutex`, when it stops waiting.
+  void abandon() {
+    abandoned = true;
+    ++abandoned_compiles;
+    ++abandoned_compiles_running;
+  }
+
+  wasmtime::Engine engine;
+  std::string name;
+  std::vector<uint8_t> bytes;
+  /// With `module_cache_dir`: the cache, its folder and key already checked.
+  std::optional<ModuleCache> cache;
+  std::optional<wasmtime::Module> module;
+  std::optional<std::string> error;
+  ModuleLoadReport report;
+  /// The narration of the compile, handed to the plugin's once it is over.
+  std::ostringstream narration;
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
+  bool abandoned = false;
+};
+
+} // namespace
+
+uint64_t Plugin::abandonedCompiles() { return abandoned_compiles.load(); }
+
+uint64_t Plugin::abandonedCompilesRunning() { return abandoned_compiles_running.load(); }
+
+void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
+  if (wasm_bytes.empty()) {
+    throw Error(ErrorKind::Compile, "Module compilation failed: '" + name_ + "' is empty");
+  }
+  // A refused cache folder or key file is its own error (`Io`), not the
+  // module's: checked here, before the compile starts.
+  std::optional<ModuleCache> cache;
+  if (!options_.module_cache_dir.empty()) {
+    cache.emplace(options_.module_cache_dir,
+                  ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription(options_)},
+                  options_.module_cache_key_file);
+  }
+  auto job = std::make_shared<CompileJob>(engine_, name_, std::move(wasm_bytes), std::move(cache));
+  bool on_this_thread = options_.compile_timeout_ms == 0;
+  if (!on_this_thread) {
+    std::thread worker;
+    try {
+      worker = std::thread([job] {
+        job->run();
+        job->finish();
+      });
+    } catch (const std::system_error &) {
+      // No thread to be had (RLIMIT_NPROC): compile here, without the limit,
+      // rather than not at all.
+      on_this_thread = true;
+      narration() << "[Host Setup] No thread for the compile: compiling without its time limit."
+                  << std::endl;
+    }
+    if (worker.joinable()) {
+      const auto limit = std::chrono::milliseconds(
+          static_cast<int64_t>(std::min<uint64_t>(options_.compile_timeout_ms, uint64_t{1} << 40)));
+      std::unique_lock lock(job->mutex);
+      if (!job->finished.wait_for(lock, limit, [&job] { return job->done; })) {
+        job->abandon();
+        lock.unlock();
+        // The C API cannot cancel a compile: the thread finishes on its own
+        // and drops its job (the bytes, its engine reference, the module).
+        worker.detach();
+        throw Error(ErrorKind::Compile,
+                    "compiling module '" + name_ + "' took longer than the compile time limit of " +
+                        std::to_string(options_.compile_timeout_ms) +
+                        " ms (WasmHostOptions::compile_timeout_ms, host --compile-timeout-ms)");
+      }
+      lock.unlock();
+      worker.join();
+    }
+  }
+  if (on_this_thread) {
+    job->run();
+  }
+  narration() << job->narration.str() << std::flush;
+  if (job->error) {
+    throw Error(ErrorKind::Compile, *job->error);
+  }
+  module_ = std::move(job->module);
+  module_load_report_ = job->report;
 }
 
 std::string Plugin::engineConfigDescription(const WasmHostOptions &options) {
@@ -184,6 +303,10 @@ void Plugin::linkWasi() {
   if (!linked) {
     throw Error(ErrorKind::Link,
                 "Failed defining WASI imports in linker: " + linked.err().message());
+  }
+  if (options_.timeout_ms > 0 || options_.fuel > 0) {
+    poll_guard_ = std::make_shared<detail::WasiPollGuard>(engine_);
+    poll_guard_->install(linker_);
   }
   wasi_linked_ = true;
   narration() << "[Host Setup] WASI imports defined." << std::endl;

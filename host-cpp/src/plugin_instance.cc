@@ -8,6 +8,7 @@
 
 #include "guest_profile.hh"
 #include "null_stream.hh"
+#include "wasi_poll_guard.hh"
 
 namespace wasmhost {
 namespace {
@@ -138,9 +139,17 @@ PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOpt
         detail::EpochTicker::kTick);
   }
   installDeadlineCallback();
+  poll_guard_ = plugin_->wasiPollGuard();
+  if (poll_guard_ != nullptr) {
+    poll_guard_->attach(store_context_.capi(), this);
+  }
 }
 
-PluginInstance::~PluginInstance() = default;
+PluginInstance::~PluginInstance() {
+  if (poll_guard_ != nullptr) {
+    poll_guard_->detach(store_context_.capi());
+  }
+}
 
 std::ostream &PluginInstance::narration() {
   return options_.narration != nullptr ? *options_.narration : detail::nullStream();
@@ -168,6 +177,7 @@ void PluginInstance::setStoreWasi() {
   } else {
     wasi.inherit_stderr();
   }
+  wasi_clock_start_ = std::chrono::steady_clock::now();
   auto wasi_set_res = store_context_.set_wasi(std::move(wasi));
   if (!wasi_set_res) {
     throw Error(ErrorKind::Io,
@@ -226,14 +236,11 @@ wasmtime_error_t *PluginInstance::onEpochDeadline(wasmtime_context_t * /*context
   // a call comes at its first epoch check after the ticker's next tick at
   // the latest: its clock starts no earlier than the call (never early) and
   // at most about a tick later.
-  if (self.call_started_) {
-    self.call_started_ = false;
-    self.call_start_ = now;
-  }
+  const auto remaining = self.remainingTime(now);
   if (self.profile_ != nullptr) {
     self.profile_->sample(self.store_.capi());
   }
-  if (now - self.call_start_ >= self.time_limit_) {
+  if (remaining <= std::chrono::steady_clock::duration::zero()) {
     // Wasmtime's own epoch interrupt (`Trap::Interrupt`, what a store without
     // a callback gets), so that it is reported exactly as one. The C API has
     // no `wasmtime_error_t` for a trap code, but in 48.0.8 `wasm_trap_t` and
@@ -248,6 +255,52 @@ wasmtime_error_t *PluginInstance::onEpochDeadline(wasmtime_context_t * /*context
   *epoch_deadline_delta = 1;
   *update_kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
   return nullptr;
+}
+
+PluginInstance::WaitBudget PluginInstance::waitBudget(wasmtime_context_t *context,
+                                                      std::chrono::steady_clock::time_point now) {
+  WaitBudget budget;
+  if (entry_depth_ == 0) {
+    return budget;
+  }
+  if (options_.timeout_ms > 0) {
+    budget.limited = true;
+    budget.allowed = std::chrono::duration_cast<std::chrono::nanoseconds>(remainingTime(now));
+  }
+  if (options_.fuel > 0) {
+    uint64_t fuel = 0;
+    if (wasmtime_error_t *error = wasmtime_context_get_fuel(context, &fuel)) {
+      wasmtime_error_delete(error);
+      fuel = 0;
+    }
+    constexpr uint64_t kFuelPerNanosecond = WasmHostOptions::kSleepFuelPerMillisecond / 1000000;
+    const auto paid = std::chrono::nanoseconds(static_cast<int64_t>(
+        std::min<uint64_t>(fuel / kFuelPerNanosecond, std::numeric_limits<int64_t>::max())));
+    if (!budget.limited || paid < budget.allowed) {
+      budget.allowed = paid;
+      budget.fuel_bound = true;
+    }
+    budget.limited = true;
+  }
+  return budget;
+}
+
+void PluginInstance::chargeWait(wasmtime_context_t *context, std::chrono::nanoseconds waited) {
+  if (options_.fuel == 0 || waited.count() <= 0) {
+    return;
+  }
+  uint64_t fuel = 0;
+  if (wasmtime_error_t *error = wasmtime_context_get_fuel(context, &fuel)) {
+    wasmtime_error_delete(error);
+    return;
+  }
+  constexpr uint64_t kFuelPerNanosecond = WasmHostOptions::kSleepFuelPerMillisecond / 1000000;
+  const auto nanoseconds = static_cast<uint64_t>(waited.count());
+  const uint64_t cost =
+      nanoseconds > fuel / kFuelPerNanosecond ? fuel : nanoseconds * kFuelPerNanosecond;
+  if (wasmtime_error_t *error = wasmtime_context_set_fuel(context, fuel - cost)) {
+    wasmtime_error_delete(error);
+  }
 }
 
 ErrorKind PluginInstance::callErrorKind(const wasmtime::TrapError &error) {
@@ -363,6 +416,9 @@ void PluginInstance::reinstantiate() {
   if (store_data != nullptr) {
     kept_data = *store_data;
   }
+  if (poll_guard_ != nullptr) {
+    poll_guard_->detach(store_context_.capi()); // before the old store goes
+  }
   store_ = wasmtime::Store(engine_);
   store_context_ = store_.context();
   if (kept_data) {
@@ -371,6 +427,9 @@ void PluginInstance::reinstantiate() {
   applyStoreLimits();
   setStoreWasi();
   installDeadlineCallback();
+  if (poll_guard_ != nullptr) {
+    poll_guard_->attach(store_context_.capi(), this);
+  }
   initialize();
 }
 

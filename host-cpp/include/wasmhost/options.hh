@@ -55,8 +55,16 @@ struct WasmHostOptions {
   /// a guest still running after it traps with `interrupt`. 0: no limit.
   uint64_t timeout_ms = 10000;
   /// Fuel budget of each entry into the guest, refilled before every call;
-  /// running out is an `out of fuel` trap. 0: fuel metering off.
+  /// running out is an `out of fuel` trap. 0: fuel metering off. Time the
+  /// guest spends blocked in WASI (`poll_oneoff`: a sleep) costs fuel too, at
+  /// `kSleepFuelPerMillisecond`.
   uint64_t fuel = 0;
+  /// What a millisecond blocked in WASI's `poll_oneoff` costs in fuel: one
+  /// unit a nanosecond, about what a nanosecond of running wasm costs (a unit
+  /// of fuel is about one wasm instruction). A sleep the remaining fuel
+  /// cannot pay sleeps for what it can pay, then ends in `out of fuel`.
+  /// A multiple of 1 000 000.
+  static constexpr uint64_t kSleepFuelPerMillisecond = 1000000;
   /// The ceiling of a linear memory when `max_memory_bytes` is unset: 4 GiB,
   /// a 32-bit memory's whole range, and the bound of a 64-bit one too.
   static constexpr uint64_t kDefaultMaxMemoryBytes = uint64_t{4} << 30;
@@ -75,8 +83,20 @@ struct WasmHostOptions {
   /// How many tables a store may hold: the store's tables hold at most
   /// `max_tables * max_table_elements` elements. More does not instantiate.
   uint64_t max_tables = 4;
-  /// Largest module file a `Plugin` reads, in bytes.
-  uint64_t max_module_bytes = uint64_t{256} << 20;
+  /// Largest module file a `Plugin` reads, in bytes: 16 MiB, about 150
+  /// times this project's guests. It bounds what a compile may cost, also
+  /// one abandoned past `compile_timeout_ms`: measured at about 0.2 ms and
+  /// 6 KiB of memory per function for the costliest shape (many tiny
+  /// functions, 9 bytes each), 16 MiB of them would take minutes and about
+  /// 11 GiB (docs/fail-safety.md).
+  uint64_t max_module_bytes = uint64_t{16} << 20;
+  /// Engine-wide: wall-clock limit of compiling the module (with its WAT
+  /// conversion, or its load from `module_cache_dir`), in milliseconds. Past
+  /// it the `Plugin` constructor throws `Error` (`Compile`); the compile,
+  /// which the C API cannot cancel, finishes on its own thread and is
+  /// dropped (`Plugin::abandonedCompiles`). 0: no limit, compiled on the
+  /// caller's thread.
+  uint64_t compile_timeout_ms = 10000;
   /// The module cache's secret key file (`ModuleCache`); empty:
   /// `ModuleCache::defaultKeyFile()`, `~/.config/wasmhost/cache.key`.
   std::string module_cache_key_file;

@@ -28,6 +28,9 @@
 #include "wasmhost/options.hh"
 
 namespace wasmhost {
+namespace detail {
+class WasiPollGuard;
+}
 
 /// The shareable half of a host: the engine (configured from the options:
 /// epoch interruption for a time limit, fuel metering for a fuel budget), the
@@ -38,7 +41,13 @@ namespace wasmhost {
 class Plugin {
 public:
   /// Reads and compiles `wasm_path` (binary `.wasm`, or text when the name
-  /// ends in `.wat`). Throws `Error` (`Io`, `Compile`; `Unsupported` or `Io`
+  /// ends in `.wat`). The WAT conversion and the compile (or the module
+  /// cache's load) run on a thread of their own, bounded by
+  /// `compile_timeout_ms`: past it the constructor throws `Error`
+  /// (`Compile`) and the thread is left to finish on its own (the C API
+  /// cannot cancel a compile). Without a thread to be had, the compile runs
+  /// on the caller's thread without the limit. Throws `Error` (`Io`,
+  /// `Compile`; `Unsupported` or `Io`
   /// for a debugging or profiling option the engine cannot have, see
   /// `makeEngine` in `engine_features.hh`).
   explicit Plugin(std::string wasm_path, WasmHostOptions options = {});
@@ -49,6 +58,16 @@ public:
 
   Plugin(const Plugin &) = delete;
   Plugin &operator=(const Plugin &) = delete;
+
+  /// How many compiles of this process were abandoned past
+  /// `compile_timeout_ms` (they finish on their own threads; none is ever
+  /// joined). A program that exits while
+  /// one runs should end with `std::_Exit` after flushing its output, as
+  /// `host` does, rather than run static destructors under a running
+  /// compiler.
+  static uint64_t abandonedCompiles();
+  /// How many of those are still running.
+  static uint64_t abandonedCompilesRunning();
 
   /// Reads a module file: regular files only, at most `max_bytes`. Throws
   /// `Error` (`Io`) naming the file.
@@ -84,6 +103,9 @@ public:
   }
 
   /// Defines WASI (preview 1) in the linker, once. Refused once prepared.
+  /// With a time limit or a fuel budget, WASI's `poll_oneoff` (a guest's
+  /// sleep, which Wasmtime cannot interrupt) is replaced by one that never
+  /// blocks past the call's limits (`detail::WasiPollGuard`).
   void linkWasi();
   [[nodiscard]] bool wasiLinked() const { return wasi_linked_; }
 
@@ -110,6 +132,9 @@ public:
   /// The engine's registration with the process's epoch ticker; null without
   /// a time limit. For `PluginInstance`'s call path.
   [[nodiscard]] const detail::EpochTicker *epochTicker() const { return ticker_.get(); }
+  /// The guard of WASI's `poll_oneoff`; null unless WASI is linked with a
+  /// time limit or a fuel budget. For `PluginInstance`.
+  [[nodiscard]] detail::WasiPollGuard *wasiPollGuard() const { return poll_guard_.get(); }
 
   /// What of the engine's configuration (as `options` make it) changes
   /// compiled code; part of the module cache's key. Whoever changes the
@@ -143,6 +168,8 @@ private:
   std::shared_ptr<std::vector<std::shared_ptr<void>>> host_functions_;
   wasmtime::Engine engine_;
   std::shared_ptr<const detail::EpochTicker> ticker_; ///< set with a time limit
+  /// Declared before the linker, whose guarded `poll_oneoff` points at it.
+  std::shared_ptr<detail::WasiPollGuard> poll_guard_;
   wasmtime::Linker linker_;
   std::optional<wasmtime::Module> module_;
   ModuleLoadReport module_load_report_;

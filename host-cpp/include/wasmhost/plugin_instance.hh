@@ -36,7 +36,8 @@ namespace wasmhost {
 template <typename Results, typename Params> class TypedExport;
 namespace detail {
 class GuestProfile;
-}
+class WasiPollGuard;
+} // namespace detail
 
 /// The per-store half of a host: the store (with its limits and WASI
 /// context), the instance, its memory, and every call into it. Cheap to make
@@ -254,6 +255,34 @@ public:
 
 private:
   template <typename R, typename P> friend class TypedExport;
+  friend class detail::WasiPollGuard;
+
+  /// How long a host call (WASI's `poll_oneoff`) may still block the current
+  /// outermost call: `limited` when a time limit or fuel applies, `allowed`
+  /// then the nearer of the time left and what the fuel left pays for at
+  /// `WasmHostOptions::kSleepFuelPerMillisecond` (`fuel_bound` when that is
+  /// the nearer; `allowed` is negative once the deadline has passed). Outside
+  /// any entry into the guest nothing is limited.
+  struct WaitBudget {
+    bool limited = false;
+    bool fuel_bound = false;
+    std::chrono::nanoseconds allowed{};
+  };
+  WaitBudget waitBudget(wasmtime_context_t *context, std::chrono::steady_clock::time_point now);
+  /// Charges `waited` of blocking to the fuel (at least down to 0: the guest
+  /// then runs out at its next fuel check). Nothing without fuel.
+  void chargeWait(wasmtime_context_t *context, std::chrono::nanoseconds waited);
+  /// The time the current outermost call has left of its time limit at
+  /// `now` (negative once past). The first to ask, this or the epoch
+  /// deadline callback, starts the call's clock: with a time limit the one
+  /// place that reads `call_started_` and `call_start_`.
+  std::chrono::steady_clock::duration remainingTime(std::chrono::steady_clock::time_point now) {
+    if (call_started_) {
+      call_started_ = false;
+      call_start_ = now;
+    }
+    return time_limit_ - (now - call_start_);
+  }
 
   /// Looks up export `func_name` as a typed function once; later calls with
   /// the same name and types reuse the checked handle. Private: a bare
@@ -382,6 +411,14 @@ private:
   bool call_started_ = false;
   /// When the deadline callback first saw the current outermost call run.
   std::chrono::steady_clock::time_point call_start_{};
+  /// The plugin's `poll_oneoff` guard (with a time limit or fuel), which
+  /// knows this store's context while it lives.
+  detail::WasiPollGuard *poll_guard_ = nullptr;
+  /// Taken just after the store's WASI context was configured, no earlier
+  /// than the zero of its WASI monotonic clock (Wasmtime's `MonotonicClock`
+  /// starts when the `WasiConfig` is made): absolute monotonic waits
+  /// measured from it are never shorter than WASI's.
+  std::chrono::steady_clock::time_point wasi_clock_start_{};
 };
 
 /// A guest export checked once against `Params -> Results` (both
