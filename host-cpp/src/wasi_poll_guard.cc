@@ -104,15 +104,7 @@ bool sameMemory(const wasmtime_memory_t &a, const wasmtime_memory_t &b) {
 
 } // namespace
 
-WasiPollGuard::WasiPollGuard(wasmtime::Engine &engine)
-    : wasi_(engine), trampoline_module_([&engine] {
-        auto module = wasmtime::Module::compile(engine, kTrampolineWat);
-        if (!module) {
-          throw Error(ErrorKind::Compile,
-                      "cannot compile the WASI poll_oneoff trampoline: " + module.err().message());
-        }
-        return module.ok();
-      }()) {
+WasiPollGuard::WasiPollGuard(wasmtime::Engine &engine) : engine_(engine), wasi_(engine) {
   auto linked = wasi_.define_wasi();
   if (!linked) {
     throw Error(ErrorKind::Link,
@@ -152,6 +144,21 @@ void WasiPollGuard::detach(const wasmtime_context_t *context) {
   attached_.erase(context);
 }
 
+wasm_trap_t *WasiPollGuard::trampolineModule(const wasmtime::Module **module) {
+  const std::lock_guard lock(mutex_);
+  if (!trampoline_module_) {
+    auto compiled = wasmtime::Module::compile(engine_, kTrampolineWat);
+    if (!compiled) {
+      const std::string message =
+          "cannot compile the WASI poll_oneoff trampoline: " + compiled.err().message();
+      return wasmtime_trap_new(message.data(), message.size());
+    }
+    trampoline_module_ = compiled.ok();
+  }
+  *module = &*trampoline_module_;
+  return nullptr;
+}
+
 wasm_trap_t *WasiPollGuard::trampolineFor(wasmtime_context_t *context,
                                           const wasmtime_memory_t &memory,
                                           wasmtime_func_t *trampoline) {
@@ -164,6 +171,10 @@ wasm_trap_t *WasiPollGuard::trampolineFor(wasmtime_context_t *context,
       return nullptr;
     }
   }
+  const wasmtime::Module *module = nullptr;
+  if (wasm_trap_t *trap = trampolineModule(&module)) {
+    return trap;
+  }
   wasmtime_extern_t imports[2];
   if (!wasmtime_linker_get(wasi_.capi(), context, kWasiModule.data(), kWasiModule.size(),
                            kPollOneoff.data(), kPollOneoff.size(), &imports[0])) {
@@ -174,7 +185,7 @@ wasm_trap_t *WasiPollGuard::trampolineFor(wasmtime_context_t *context,
   wasmtime_instance_t instance;
   wasm_trap_t *trap = nullptr;
   wasmtime_error_t *error =
-      wasmtime_instance_new(context, trampoline_module_.capi(), imports, 2, &instance, &trap);
+      wasmtime_instance_new(context, module->capi(), imports, 2, &instance, &trap);
   if (error != nullptr) {
     // A memory the trampoline cannot import (64-bit, shared): WASI preview 1
     // cannot serve it either.

@@ -79,8 +79,13 @@ private:
   wasm_trap_t *trampolineFor(wasmtime_context_t *context, const wasmtime_memory_t &memory,
                              wasmtime_func_t *trampoline);
 
+  /// The trampoline module, compiled at the first delegated poll (most
+  /// plugins never sleep; a plugin's start-up pays nothing for it).
+  wasm_trap_t *trampolineModule(const wasmtime::Module **module);
+
+  wasmtime::Engine engine_;
   wasmtime::Linker wasi_;
-  wasmtime::Module trampoline_module_;
+  std::optional<wasmtime::Module> trampoline_module_; ///< under `mutex_`
   std::mutex mutex_;
   std::unordered_map<const wasmtime_context_t *, Attached> attached_;
 };
