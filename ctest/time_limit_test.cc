@@ -243,3 +243,25 @@ TEST(EpochTicker, AParkingRegistrationParks) {
 }
 
 } // namespace
+
+TEST(Reentrancy, ReinstantiateFromAHostFunctionIsRefused) {
+  WasmHost host(modulePath("reenter.wat"), quiet());
+  std::string refused;
+  host.defineHostFunction("env", "reenter", [&] {
+    try {
+      host.reinstantiate();
+    } catch (const std::logic_error &error) {
+      refused = error.what();
+      throw;
+    }
+  });
+  host.initialize();
+  auto result = host.callFunctionVoid("outer");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(WasmHost::trapKind(result.err_ref()), "host function failed");
+  EXPECT_NE(refused.find("reinstantiate() is refused while a call into the guest runs"),
+            std::string::npos)
+      << refused;
+  // The instance the host function could not replace still runs.
+  EXPECT_TRUE(host.callFunctionVoid("inner"));
+}

@@ -127,6 +127,18 @@ function(regex_of text out_var)
 endfunction()
 
 # The prefix the provider fills for a wheel of this SHA-256.
+# functions_of_features(<feature regex> <out_var>): the C API functions
+# that `declarations` gives to a feature matching the regex.
+function(functions_of_features features out_var)
+  set(functions "")
+  foreach(entry IN LISTS declarations)
+    if(entry MATCHES "^([^=]*)=.*\\+(${features})")
+      list(APPEND functions "${CMAKE_MATCH_1}")
+    endif()
+  endforeach()
+  set(${out_var} "${functions}" PARENT_SCOPE)
+endfunction()
+
 function(prefix_of sha256 out_var)
   string(SUBSTRING "${sha256}" 0 12 short)
   set(${out_var} "${WORK_DIR}/cache/wasmtime-wheel-${WHEEL_VERSION}-${short}" PARENT_SCOPE)
@@ -195,12 +207,7 @@ elseif(MODE STREQUAL "version-mismatch")
 
 elseif(MODE STREQUAL "derived-features")
   # Without every function of threads and of profiling.
-  set(without "")
-  foreach(entry IN LISTS declarations)
-    if(entry MATCHES "^([^=]*)=.*\\+(THREADS|PROFILING)")
-      list(APPEND without "${CMAKE_MATCH_1}")
-    endif()
-  endforeach()
+  functions_of_features("THREADS|PROFILING" without)
   stub_wheel(fewer wheel WITHOUT ${without})
   configure(output ARGS "-DWASMTIME_WHEEL_FILE=${wheel}" "-DWASMTIME_WHEEL_SHA256=${wheel_SHA256}")
   expect("${output}" "Wasmtime ${WHEEL_VERSION} \\(wheel\\): conf\\.h generated for "
@@ -226,12 +233,7 @@ elseif(MODE STREQUAL "derived-features")
   message(STATUS "conf.h has the features of the library's symbols: no threads, no profiling")
 
 elseif(MODE STREQUAL "cache-tampered")
-  set(without "")
-  foreach(entry IN LISTS declarations)
-    if(entry MATCHES "^([^=]*)=.*\\+THREADS")
-      list(APPEND without "${CMAKE_MATCH_1}")
-    endif()
-  endforeach()
+  functions_of_features("THREADS" without)
   stub_wheel(stub wheel WITHOUT ${without})
   set(args "-DWASMTIME_WHEEL_FILE=${wheel}" "-DWASMTIME_WHEEL_SHA256=${wheel_SHA256}")
   configure(output ARGS ${args})

@@ -399,6 +399,10 @@ void PluginInstance::findMemory() {
 }
 
 void PluginInstance::reinstantiate() {
+  if (entry_depth_ > 0) {
+    throw std::logic_error("reinstantiate() is refused while a call into the guest runs (from a "
+                           "host function): the store it would replace is on the stack");
+  }
   narration() << "[Host Setup] Re-instantiating the module in a fresh store..." << std::endl;
   // Whatever happens next, handles of the old instance are refused from now
   // on: they would reach into a store that is gone, or into the new one.

@@ -70,6 +70,8 @@ public:
   /// Drops the instance and its store and instantiates the module again in a
   /// fresh store with fresh WASI (as `initialize`), keeping the store data.
   /// For carrying on after a trap left the instance in an unknown state.
+  /// `std::logic_error` from a host function while the guest runs (nested):
+  /// the store it would replace is on the stack.
   void reinstantiate();
 
   [[nodiscard]] bool isInitialized() const { return is_initialized_; }

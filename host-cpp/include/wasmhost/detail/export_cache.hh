@@ -21,40 +21,10 @@
 
 namespace wasmhost::detail {
 
-/// A strict order on names that is cheap for short ones: by length, then
-/// eight bytes at a time as integers, then byte by byte (not alphabetical,
-/// and need not be). No `memcmp` call: `<` on strings makes two per look-up.
-/// Transparent: a `string_view` is found without building a `std::string`.
-struct ShortlexLess {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const {
-    if (a.size() != b.size()) {
-      return a.size() < b.size();
-    }
-    size_t i = 0;
-    for (; i + 8 <= a.size(); i += 8) {
-      uint64_t x = 0;
-      uint64_t y = 0;
-      std::memcpy(&x, a.data() + i, 8);
-      std::memcpy(&y, b.data() + i, 8);
-      if (x != y) {
-        return x < y;
-      }
-    }
-    for (; i < a.size(); ++i) {
-      if (a[i] != b[i]) {
-        return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
-      }
-    }
-    return false;
-  }
-};
-
-/// Whether `a` and `b` hold the same bytes, eight at a time (no `memcmp`).
-inline bool sameName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
+/// Where `a` and `b` (of one size) first differ: negative, zero or positive,
+/// comparing eight bytes at a time as integers, then byte by byte. No
+/// `memcmp` call: `<` on strings makes two per look-up.
+inline int compareSameSize(std::string_view a, std::string_view b) {
   size_t i = 0;
   for (; i + 8 <= a.size(); i += 8) {
     uint64_t x = 0;
@@ -62,15 +32,33 @@ inline bool sameName(std::string_view a, std::string_view b) {
     std::memcpy(&x, a.data() + i, 8);
     std::memcpy(&y, b.data() + i, 8);
     if (x != y) {
-      return false;
+      return x < y ? -1 : 1;
     }
   }
   for (; i < a.size(); ++i) {
     if (a[i] != b[i]) {
-      return false;
+      return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]) ? -1 : 1;
     }
   }
-  return true;
+  return 0;
+}
+
+/// A strict order on names that is cheap for short ones: by length, then
+/// `compareSameSize` (not alphabetical, and need not be). Transparent: a
+/// `string_view` is found without building a `std::string`.
+struct ShortlexLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const {
+    if (a.size() != b.size()) {
+      return a.size() < b.size();
+    }
+    return compareSameSize(a, b) < 0;
+  }
+};
+
+/// Whether `a` and `b` hold the same bytes (no `memcmp`).
+inline bool sameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && compareSameSize(a, b) == 0;
 }
 
 /// An export looked up once, with one `wasmtime::TypedFunc` per signature
