@@ -8,6 +8,7 @@
 
 #include "guest_profile.hh"
 #include "null_stream.hh"
+#include "trap_error.hh"
 #include "wasi_poll_guard.hh"
 
 namespace wasmhost {
@@ -242,14 +243,8 @@ wasmtime_error_t *PluginInstance::onEpochDeadline(wasmtime_context_t * /*context
   }
   if (remaining <= std::chrono::steady_clock::duration::zero()) {
     // Wasmtime's own epoch interrupt (`Trap::Interrupt`, what a store without
-    // a callback gets), so that it is reported exactly as one. The C API has
-    // no `wasmtime_error_t` for a trap code, but in 48.0.8 `wasm_trap_t` and
-    // `wasmtime_error_t` are the same `#[repr(C)] struct { error: Error }`
-    // (crates/c-api/src/trap.rs, error.rs): Wasmtime unboxes the one as the
-    // other. The unit tests pin the result (kind `interrupt`, "wasm trap:
-    // interrupt").
-    return reinterpret_cast<wasmtime_error_t *>(
-        wasmtime_trap_new_code(WASMTIME_TRAP_CODE_INTERRUPT));
+    // a callback gets), so that it is reported exactly as one.
+    return detail::trapAsError(wasmtime_trap_new_code(WASMTIME_TRAP_CODE_INTERRUPT));
   }
   self.ticker_->noteActivity();
   *epoch_deadline_delta = 1;

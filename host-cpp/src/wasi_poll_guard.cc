@@ -9,6 +9,7 @@
 #include <string_view>
 #include <thread>
 
+#include "trap_error.hh"
 #include "wasmhost/errors.hh"
 #include "wasmhost/plugin_instance.hh"
 
@@ -92,11 +93,6 @@ longestWait(std::span<const uint8_t> memory, uint32_t offset, uint32_t count,
   }
   return earliest;
 }
-
-/// In Wasmtime 48.0.8 `wasmtime_error_t` and `wasm_trap_t` are the same
-/// `#[repr(C)] struct { error: Error }` (crates/c-api/src/error.rs, trap.rs):
-/// an error of a call is handed back to the guest as the trap it carries.
-wasm_trap_t *asTrap(wasmtime_error_t *error) { return reinterpret_cast<wasm_trap_t *>(error); }
 
 bool sameMemory(const wasmtime_memory_t &a, const wasmtime_memory_t &b) {
   return std::memcmp(&a, &b, sizeof(a)) == 0;
@@ -268,7 +264,7 @@ wasm_trap_t *WasiPollGuard::pollOneoff(void *env, wasmtime_caller_t *caller,
     instance->chargeWait(context, std::chrono::steady_clock::now() - started);
   }
   if (error != nullptr) {
-    return asTrap(error);
+    return errorAsTrap(error);
   }
   return trap;
 }
