@@ -8,18 +8,21 @@
 
 #include <wasmtime.h>
 
+#include "component_scenarios.hh"
 #include "scenarios.hh"
 
 namespace wasmhost::app::cli {
 namespace {
 
-std::string joinedScenarioNames() {
-  std::string joined;
-  for (const auto &name : scenarioNames()) {
-    joined += (joined.empty() ? "" : ", ") + name;
+std::string joined(const std::vector<std::string> &names) {
+  std::string text;
+  for (const auto &name : names) {
+    text += (text.empty() ? "" : ", ") + name;
   }
-  return joined;
+  return text;
 }
+
+std::string joinedScenarioNames() { return joined(scenarioNames()); }
 
 /// A whole decimal number in [low, high], or a `UsageError` naming `flag`.
 int parseBoundedCount(const std::string &flag, const std::string &text, int low, int high) {
@@ -174,9 +177,9 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
       threads = parseBoundedCount("--threads", text, 1, kMaxThreads);
     } else if (option("--scenario")) {
       const std::string &name = text;
-      if (!isScenarioName(name)) {
+      if (!isScenarioName(name) && !isComponentScenarioName(name)) {
         throw UsageError("unknown scenario '" + name + "' (scenarios: " + joinedScenarioNames() +
-                         ")");
+                         "; of a component: " + joined(componentScenarioNames()) + ")");
       }
       options.scenarios.push_back(name);
     } else if (arg == "--call") {
@@ -249,16 +252,23 @@ std::string usageText() {
           "\n"
           "Loads a wasm32-wasip1 module with Wasmtime and runs the tutorial's interaction\n"
           "scenarios against it (default: all of them, in order), checking every value.\n"
+          "A component (wasm32-wasip2, world wasmhost:plugin@0.1.0 of wit/plugin.wit) runs\n"
+          "the component scenarios instead, with WASIp2.\n"
           "\n"
           "Options:\n"
           "  --scenario NAME      run only this scenario (repeatable, run in the order given);\n"
           "                       one of: "
        << joinedScenarioNames()
        << "\n"
+          "                       of a component: "
+       << joined(componentScenarioNames())
+       << "\n"
           "  --call EXPORT [ARG...]\n"
           "                       call any exported function instead of the scenarios; the\n"
-          "                       arguments are parsed by its signature (i32, i64, f32, f64)\n"
-          "                       and its results are printed on one line; must come last\n"
+          "                       arguments are parsed by its signature (i32, i64, f32, f64;\n"
+          "                       of a component: WIT scalars and strings, INTERFACE#NAME for\n"
+          "                       a function of an exported interface) and its results are\n"
+          "                       printed on one line; must come last\n"
           "  --quiet              print only verdicts, the closing line and --call results\n"
           "                       (no host narration, no guest stdout)\n"
           "  --dump-state         after the run, print the guest's debug view (JSON from its\n"

@@ -1,5 +1,8 @@
 // `host`: runs the tutorial's scenarios (or one `--call`) against a module.
+#include <array>
 #include <cerrno>
+#include <filesystem>
+#include <fstream>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -10,6 +13,7 @@
 #include "article_host.hh"
 #include "call_export.hh"
 #include "cli.hh"
+#include "component_scenarios.hh"
 #include "run_modes.hh"
 #include "scenarios.hh"
 #include "wasmhost/wasm_host.hh"
@@ -75,6 +79,18 @@ int checkedOutput(int status) {
   return status;
 }
 
+/// Whether the file starts as a component (not a core module); false when it
+/// cannot be read (the core path reports that).
+bool isComponentFile(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  std::array<uint8_t, 8> header{};
+  if (!std::filesystem::is_regular_file(path) ||
+      !file.read(reinterpret_cast<char *>(header.data()), header.size())) {
+    return false;
+  }
+  return component::ComponentHost::isComponent(header);
+}
+
 int run(int argc, char **argv) {
   cli::Options options;
   std::string note;
@@ -98,6 +114,9 @@ int run(int argc, char **argv) {
 
   std::ostream *narration = options.quiet ? nullptr : &std::cout;
   try {
+    if (isComponentFile(options.module_path)) {
+      return runComponent(options, narration);
+    }
     if (options.instances) {
       return runInstances(options, std::cout, std::cerr);
     }

@@ -63,9 +63,13 @@ ScenarioResult runScenario(std::string_view name, ScenarioContext &context) {
   if (entry == table.end()) {
     throw std::invalid_argument("unknown scenario '" + std::string(name) + "'");
   }
+  return runGuarded(name, [&] { entry->second(context); });
+}
+
+ScenarioResult runGuarded(std::string_view name, const std::function<void()> &body) {
   ScenarioResult result{std::string(name), Outcome::Passed, {}};
   try {
-    entry->second(context);
+    body();
   } catch (const ScenarioStop &stop) {
     result.outcome = stop.outcome;
     result.detail = stop.detail;
@@ -147,6 +151,15 @@ int ScenarioSummary::passedRuns(std::string_view name) const {
 
 ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioContext &context,
                                 std::ostream &verdicts, std::ostream &errors, bool keep_going) {
+  const ScenarioRunner runner{
+      [&context](std::string_view name) { return runScenario(name, context); },
+      [&context](std::ostream &out, bool &trapped) { return freshInstance(context, out, trapped); },
+      context.narration};
+  return runScenarioList(names, runner, verdicts, errors, keep_going);
+}
+
+ScenarioSummary runScenarioList(const std::vector<std::string> &names, const ScenarioRunner &runner,
+                                std::ostream &verdicts, std::ostream &errors, bool keep_going) {
   ScenarioSummary summary;
   const char *stop_reason = nullptr; // set when the remaining scenarios cannot run
   for (size_t index = 0; index < names.size(); ++index) {
@@ -157,8 +170,8 @@ ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioC
                << std::endl;
       continue;
     }
-    context.narration << "\n--- Scenario " << name << " ---" << std::endl;
-    ScenarioResult result = runScenario(name, context);
+    runner.narration << "\n--- Scenario " << name << " ---" << std::endl;
+    ScenarioResult result = runner.run(name);
     verdicts << "[Host Main] Scenario " << name << ": " << verdictText(result.outcome);
     if (!result.detail.empty()) {
       verdicts << " (" << oneLine(result.detail) << ")";
@@ -175,8 +188,8 @@ ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioC
     summary.any_trap = summary.any_trap || trapped;
     summary.any_link_error = summary.any_link_error || result.outcome == Outcome::LinkError;
     const bool more = index + 1 < names.size();
-    if (keep_going && more && result.outcome != Outcome::LinkError) {
-      if (!freshInstance(context, errors, summary.any_trap)) {
+    if (keep_going && more && result.outcome != Outcome::LinkError && runner.fresh) {
+      if (!runner.fresh(errors, summary.any_trap)) {
         summary.any_link_error = true;
         stop_reason = "the module could not be instantiated again";
       }

@@ -5,6 +5,7 @@
 #ifndef WASMHOST_APP_SCENARIOS_HH
 #define WASMHOST_APP_SCENARIOS_HH
 
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -71,6 +72,22 @@ struct ScenarioSummary {
 ScenarioSummary runScenarioList(const std::vector<std::string> &names, ScenarioContext &context,
                                 std::ostream &verdicts, std::ostream &errors,
                                 bool keep_going = false);
+
+/// What `runScenarioList` runs: each scenario by name, and (for
+/// `keep_going`; may be empty) a fresh instance after a failure, which
+/// reports why on `errors` and returns false when there is none.
+struct ScenarioRunner {
+  std::function<ScenarioResult(std::string_view)> run;
+  std::function<bool(std::ostream &errors, bool &trapped)> fresh;
+  std::ostream &narration; ///< the `--- Scenario NAME ---` headers
+};
+ScenarioSummary runScenarioList(const std::vector<std::string> &names, const ScenarioRunner &runner,
+                                std::ostream &verdicts, std::ostream &errors,
+                                bool keep_going = false);
+
+/// Runs `body` as the scenario `name`: a `ScenarioStop`, a library `Error`
+/// or a refused access ends it with its outcome.
+ScenarioResult runGuarded(std::string_view name, const std::function<void()> &body);
 
 /// Folds a multi-line message (a trap with its backtrace) into one line.
 std::string oneLine(const std::string &message);

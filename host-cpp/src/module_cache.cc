@@ -464,28 +464,63 @@ std::optional<std::vector<uint8_t>> readCheckedEntry(const ModuleCacheIdentity &
   return file;
 }
 
+/// What the cache does with each kind of compiled artifact: a core module
+/// or a component.
+template <typename Artifact> struct ArtifactKind;
+
+template <> struct ArtifactKind<wasmtime::Module> {
+  static constexpr std::string_view kWhat = "Module";
+  static wasmtime::Result<wasmtime::Module> deserialize(wasmtime::Engine &engine,
+                                                        std::span<const uint8_t> bytes) {
+    wasmtime_module_t *module = nullptr;
+    if (wasmtime_error_t *error =
+            wasmtime_module_deserialize(engine.capi(), bytes.data(), bytes.size(), &module)) {
+      return wasmtime::Error(error);
+    }
+    return wasmtime::Module(module);
+  }
+  static wasmtime::Result<wasmtime::Module> compile(wasmtime::Engine &engine,
+                                                    std::span<const uint8_t> wasm) {
+    // `compile` takes a mutable span; it only reads the bytes.
+    return wasmtime::Module::compile(
+        engine, wasmtime::Span<uint8_t>(const_cast<uint8_t *>(wasm.data()), wasm.size()));
+  }
+};
+
+template <> struct ArtifactKind<wasmtime::component::Component> {
+  static constexpr std::string_view kWhat = "Component";
+  static wasmtime::Result<wasmtime::component::Component>
+  deserialize(wasmtime::Engine &engine, std::span<const uint8_t> bytes) {
+    return wasmtime::component::Component::deserialize(
+        engine, wasmtime::Span<uint8_t>(const_cast<uint8_t *>(bytes.data()), bytes.size()));
+  }
+  static wasmtime::Result<wasmtime::component::Component> compile(wasmtime::Engine &engine,
+                                                                  std::span<const uint8_t> wasm) {
+    return wasmtime::component::Component::compile(
+        engine, wasmtime::Span<uint8_t>(const_cast<uint8_t *>(wasm.data()), wasm.size()));
+  }
+};
+
 /// `tryLoad` for a key already computed.
-std::optional<wasmtime::Module> tryLoadEntry(const ModuleCacheIdentity &identity,
-                                             const Key &mac_key, wasmtime::Engine &engine,
-                                             const EntryKey &key, uint64_t max_bytes,
-                                             std::string *reason) {
+template <typename Artifact>
+std::optional<Artifact> tryLoadEntry(const ModuleCacheIdentity &identity, const Key &mac_key,
+                                     wasmtime::Engine &engine, const EntryKey &key,
+                                     uint64_t max_bytes, std::string *reason) {
   auto file = readCheckedEntry(identity, mac_key, key, max_bytes, reason);
   if (!file) {
     return std::nullopt;
   }
   // Only a file that passed every check above gets here: one written with
   // this user's key. Deserialized in place, after the header (no copy of the payload).
-  wasmtime_module_t *module = nullptr;
-  wasmtime_error_t *error =
-      wasmtime_module_deserialize(engine.capi(), file->data() + ModuleCache::kHeaderSize,
-                                  file->size() - ModuleCache::kHeaderSize, &module);
-  if (error != nullptr) {
+  auto loaded =
+      ArtifactKind<Artifact>::deserialize(engine, std::span(*file).subspan(ModuleCache::kHeaderSize));
+  if (!loaded) {
     if (reason != nullptr) {
-      *reason = "Wasmtime refused it: " + wasmtime::Error(error).message();
+      *reason = "Wasmtime refused it: " + loaded.err().message();
     }
     return std::nullopt;
   }
-  return wasmtime::Module(module);
+  return loaded.ok();
 }
 
 } // namespace
@@ -535,23 +570,29 @@ std::optional<std::vector<uint8_t>> ModuleCache::readPayload(std::span<const uin
 std::optional<wasmtime::Module> ModuleCache::tryLoad(wasmtime::Engine &engine,
                                                      std::span<const uint8_t> wasm,
                                                      std::string *reason) const {
-  return tryLoadEntry(identity_, key_, engine, entryKey(*this, wasm), maxEntryBytes(wasm.size()),
-                      reason);
+  return tryLoadEntry<wasmtime::Module>(identity_, key_, engine, entryKey(*this, wasm),
+                                        maxEntryBytes(wasm.size()), reason);
 }
 
 void ModuleCache::store(const wasmtime::Module &module, std::span<const uint8_t> wasm) const {
   const auto key = entryKey(*this, wasm);
-  storeEntry(module, key.wasm_digest, key.path);
+  storeEntry(serializeOrThrow(module), key.wasm_digest, key.path);
 }
 
-void ModuleCache::storeEntry(const wasmtime::Module &module,
+template <typename Artifact>
+std::vector<uint8_t> ModuleCache::serializeOrThrow(const Artifact &artifact) {
+  auto serialized = artifact.serialize();
+  if (!serialized) {
+    throw Error(ErrorKind::Compile, std::string(ArtifactKind<Artifact>::kWhat) +
+                                        "::serialize failed: " + serialized.err().message());
+  }
+  return serialized.ok();
+}
+
+void ModuleCache::storeEntry(std::span<const uint8_t> serialized,
                              const std::array<uint8_t, 32> &wasm_digest,
                              const std::filesystem::path &path) const {
-  auto serialized = module.serialize();
-  if (!serialized) {
-    throw Error(ErrorKind::Compile, "Module::serialize failed: " + serialized.err().message());
-  }
-  const auto entry = encodeEntryFor(wasm_digest, serialized.ok());
+  const auto entry = encodeEntryFor(wasm_digest, serialized);
   const auto temporary = temporaryNameFor(path);
   if (const int failure = writeNewFile(temporary, entry, false); failure != 0) {
     throw Error(ErrorKind::Io, "cannot write '" + temporary.string() + "': " + errnoText(failure));
@@ -566,7 +607,8 @@ void ModuleCache::storeEntry(const wasmtime::Module &module,
   }
 }
 
-wasmtime::Module ModuleCache::load(wasmtime::Engine &engine, std::span<const uint8_t> wasm,
+template <typename Artifact>
+Artifact ModuleCache::loadArtifact(wasmtime::Engine &engine, std::span<const uint8_t> wasm,
                                    ModuleLoadReport *report, std::ostream *narration) const {
   ModuleLoadReport local;
   ModuleLoadReport &out = report != nullptr ? *report : local;
@@ -578,8 +620,8 @@ wasmtime::Module ModuleCache::load(wasmtime::Engine &engine, std::span<const uin
   out.cache_file = key.path;
 
   std::string reason;
-  if (auto module =
-          tryLoadEntry(identity_, key_, engine, key, maxEntryBytes(wasm.size()), &reason)) {
+  if (auto module = tryLoadEntry<Artifact>(identity_, key_, engine, key,
+                                           maxEntryBytes(wasm.size()), &reason)) {
     out.source = ModuleLoadReport::Source::CacheHit;
     out.milliseconds = millisecondsSince(start);
     say << "[Host Setup] Module cache hit: " << out.cache_file.string() << " (checked and "
@@ -599,16 +641,14 @@ wasmtime::Module ModuleCache::load(wasmtime::Engine &engine, std::span<const uin
 
   say << "[Host Setup] Compiling WASM module..." << std::endl;
   start = std::chrono::steady_clock::now();
-  // `compile` takes a mutable span; it only reads the bytes.
-  auto compiled = wasmtime::Module::compile(
-      engine, wasmtime::Span<uint8_t>(const_cast<uint8_t *>(wasm.data()), wasm.size()));
+  auto compiled = ArtifactKind<Artifact>::compile(engine, wasm);
   if (!compiled) {
     throw Error(ErrorKind::Compile, compiled.err().message());
   }
   out.milliseconds = millisecondsSince(start);
   say << "[Host Setup] Module compiled successfully." << std::endl;
   try {
-    storeEntry(compiled.ok(), key.wasm_digest, key.path);
+    storeEntry(serializeOrThrow(compiled.ok()), key.wasm_digest, key.path);
     say << "[Host Setup] Module cache: compiled in " << formatMilliseconds(out.milliseconds)
         << ", stored " << out.cache_file.string() << std::endl;
   } catch (const std::exception &error) {
@@ -617,6 +657,18 @@ wasmtime::Module ModuleCache::load(wasmtime::Engine &engine, std::span<const uin
         << std::endl;
   }
   return compiled.ok();
+}
+
+wasmtime::Module ModuleCache::load(wasmtime::Engine &engine, std::span<const uint8_t> wasm,
+                                   ModuleLoadReport *report, std::ostream *narration) const {
+  return loadArtifact<wasmtime::Module>(engine, wasm, report, narration);
+}
+
+wasmtime::component::Component ModuleCache::loadComponent(wasmtime::Engine &engine,
+                                                          std::span<const uint8_t> wasm,
+                                                          ModuleLoadReport *report,
+                                                          std::ostream *narration) const {
+  return loadArtifact<wasmtime::component::Component>(engine, wasm, report, narration);
 }
 
 } // namespace wasmhost

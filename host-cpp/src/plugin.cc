@@ -12,16 +12,13 @@
 #include <system_error>
 #include <thread>
 
+#include "bounded_compile.hh"
 #include "null_stream.hh"
 #include "wasi_poll_guard.hh"
 #include "wasmhost/engine_features.hh"
 
 namespace wasmhost {
 namespace {
-
-bool endsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 wasm_valtype_vec_t valtypes(const std::vector<wasm_valkind_t> &kinds) {
   wasm_valtype_vec_t vec;
@@ -93,152 +90,16 @@ std::vector<uint8_t> Plugin::readModuleFile(const std::string &path, uint64_t ma
   return buffer;
 }
 
-namespace {
+uint64_t Plugin::abandonedCompiles() { return detail::abandoned_compiles.load(); }
 
-/// Compiles abandoned past their time limit (`Plugin::abandonedCompiles`),
-/// and those of them still running.
-std::atomic<uint64_t> abandoned_compiles{0};
-std::atomic<uint64_t> abandoned_compiles_running{0};
-
-/// One compile, shared by the caller and the thread that runs it: what it
-/// needs (its own reference to the engine, the bytes) and what it gives. The
-/// thread never touches the `Plugin` or its streams, so it may outlive both.
-struct CompileJob {
-  CompileJob(wasmtime::Engine engine_in, std::string name_in, std::vector<uint8_t> bytes_in,
-             std::optional<ModuleCache> cache_in)
-      : engine(std::move(engine_in)), name(std::move(name_in)), bytes(std::move(bytes_in)),
-        cache(std::move(cache_in)) {}
-
-  /// The WAT conversion, then the cache or the compiler. Never throws.
-  void run() noexcept {
-    try {
-      if (endsWith(name, ".wat")) {
-        auto binary = wasmtime::wat2wasm(
-            std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()));
-        if (!binary) {
-          fail(" is not valid WAT: " + binary.err().message());
-          return;
-        }
-        bytes = binary.ok();
-      }
-      if (cache) {
-        try {
-          module = cache->load(engine, bytes, &report, &narration);
-        } catch (const Error &error) {
-          fail(std::string(": ") + error.what());
-        }
-        return;
-      }
-      narration << "[Host Setup] Compiling WASM module..." << std::endl;
-      auto compiled = wasmtime::Module::compile(engine, bytes);
-      if (!compiled) {
-        fail(": " + compiled.err().message());
-        return;
-      }
-      module = compiled.ok();
-      narration << "[Host Setup] Module compiled successfully." << std::endl;
-    } catch (const std::exception &error) {
-      fail(std::string(": ") + error.what());
-    }
-  }
-
-  void fail(const std::string &why) { error = "Module compilation failed: '" + name + "'" + why; }
-
-  /// Called by the thread when `run` is over.
-  void finish() {
-    const std::lock_guard lock(mutex);
-    done = true;
-    if (abandoned) {
-      --abandoned_compiles_running;
-    }
-    finished.notify_all();
-  }
-
-  /// Called by the caller, holding `mutex`, when it stops waiting.
-  void abandon() {
-    abandoned = true;
-    ++abandoned_compiles;
-    ++abandoned_compiles_running;
-  }
-
-  wasmtime::Engine engine;
-  std::string name;
-  std::vector<uint8_t> bytes;
-  /// With `module_cache_dir`: the cache, its folder and key already checked.
-  std::optional<ModuleCache> cache;
-  std::optional<wasmtime::Module> module;
-  std::optional<std::string> error;
-  ModuleLoadReport report;
-  /// The narration of the compile, handed to the plugin's once it is over.
-  std::ostringstream narration;
-  std::mutex mutex;
-  std::condition_variable finished;
-  bool done = false;
-  bool abandoned = false;
-};
-
-} // namespace
-
-uint64_t Plugin::abandonedCompiles() { return abandoned_compiles.load(); }
-
-uint64_t Plugin::abandonedCompilesRunning() { return abandoned_compiles_running.load(); }
+uint64_t Plugin::abandonedCompilesRunning() { return detail::abandoned_compiles_running.load(); }
 
 void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
-  if (wasm_bytes.empty()) {
-    throw Error(ErrorKind::Compile, "Module compilation failed: '" + name_ + "' is empty");
-  }
-  // A refused cache folder or key file is its own error (`Io`), not the
-  // module's: checked here, before the compile starts.
-  std::optional<ModuleCache> cache;
-  if (!options_.module_cache_dir.empty()) {
-    cache.emplace(options_.module_cache_dir,
-                  ModuleCacheIdentity{WASMTIME_VERSION, engineConfigDescription(options_)},
-                  options_.module_cache_key_file);
-  }
-  auto job = std::make_shared<CompileJob>(engine_, name_, std::move(wasm_bytes), std::move(cache));
-  bool on_this_thread = options_.compile_timeout_ms == 0;
-  if (!on_this_thread) {
-    std::thread worker;
-    try {
-      worker = std::thread([job] {
-        job->run();
-        job->finish();
-      });
-    } catch (const std::system_error &) {
-      // No thread to be had (RLIMIT_NPROC): compile here, without the limit,
-      // rather than not at all.
-      on_this_thread = true;
-      narration() << "[Host Setup] No thread for the compile: compiling without its time limit."
-                  << std::endl;
-    }
-    if (worker.joinable()) {
-      const auto limit = std::chrono::milliseconds(
-          static_cast<int64_t>(std::min<uint64_t>(options_.compile_timeout_ms, uint64_t{1} << 40)));
-      std::unique_lock lock(job->mutex);
-      if (!job->finished.wait_for(lock, limit, [&job] { return job->done; })) {
-        job->abandon();
-        lock.unlock();
-        // The C API cannot cancel a compile: the thread finishes on its own
-        // and drops its job (the bytes, its engine reference, the module).
-        worker.detach();
-        throw Error(ErrorKind::Compile,
-                    "compiling module '" + name_ + "' took longer than the compile time limit of " +
-                        std::to_string(options_.compile_timeout_ms) +
-                        " ms (WasmHostOptions::compile_timeout_ms, host --compile-timeout-ms)");
-      }
-      lock.unlock();
-      worker.join();
-    }
-  }
-  if (on_this_thread) {
-    job->run();
-  }
-  narration() << job->narration.str() << std::flush;
-  if (job->error) {
-    throw Error(ErrorKind::Compile, *job->error);
-  }
-  module_ = std::move(job->module);
-  module_load_report_ = job->report;
+  auto compiled = detail::compileBounded<wasmtime::Module>(engine_, name_, std::move(wasm_bytes),
+                                                           options_, engineConfigDescription(options_),
+                                                           narration());
+  module_ = std::move(compiled.artifact);
+  module_load_report_ = std::move(compiled.report);
 }
 
 std::string Plugin::engineConfigDescription(const WasmHostOptions &options) {

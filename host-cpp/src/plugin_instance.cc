@@ -8,6 +8,7 @@
 
 #include "guest_profile.hh"
 #include "null_stream.hh"
+#include "store_setup.hh"
 #include "trap_error.hh"
 #include "wasi_poll_guard.hh"
 
@@ -24,18 +25,6 @@ std::string describeList(wasmtime::ValType::ListRef types) {
   }
   out << ")";
   return out.str();
-}
-
-int64_t limiterValue(uint64_t value) {
-  return static_cast<int64_t>(
-      std::min<uint64_t>(value, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
-}
-
-/// `milliseconds` as a clock duration, saturated far below the clock's
-/// range (the largest `timeout_ms` means no limit in practice).
-std::chrono::steady_clock::duration saturatedMilliseconds(uint64_t milliseconds) {
-  constexpr uint64_t kLongest = uint64_t{1} << 40; // 34 years
-  return std::chrono::milliseconds(static_cast<int64_t>(std::min(milliseconds, kLongest)));
 }
 
 const char *trapCodeName(wasmtime_trap_code_t code) {
@@ -129,7 +118,7 @@ PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOpt
   ticker_ = plugin_->epochTicker();
   ticker_parked_ = ticker_ != nullptr ? &ticker_->parkedFlag() : nullptr;
   // The guest profiler keeps the ticker running without a time limit.
-  time_limit_ = options_.timeout_ms > 0 ? saturatedMilliseconds(options_.timeout_ms)
+  time_limit_ = options_.timeout_ms > 0 ? detail::saturatedMilliseconds(options_.timeout_ms)
                                         : std::chrono::steady_clock::duration::max();
   applyStoreLimits();
   setStoreWasi();
@@ -157,43 +146,11 @@ std::ostream &PluginInstance::narration() {
 }
 
 void PluginInstance::setStoreWasi() {
-  // The sandbox: stdout and stderr only. No preopened directory, no
-  // environment variable, no argument, an empty stdin.
-  wasmtime::WasiConfig wasi;
-  const auto write_to_stream = [](void *stream, const unsigned char *bytes,
-                                  size_t size) -> ptrdiff_t {
-    static_cast<std::ostream *>(stream)->write(reinterpret_cast<const char *>(bytes),
-                                               static_cast<std::streamsize>(size));
-    return static_cast<ptrdiff_t>(size);
-  };
-  if (options_.guest_stdout_stream != nullptr) {
-    wasi_config_set_stdout_custom(wasi.capi(), write_to_stream, options_.guest_stdout_stream,
-                                  nullptr);
-  } else if (options_.guest_stdout) {
-    wasi.inherit_stdout();
-  }
-  if (options_.guest_stderr_stream != nullptr) {
-    wasi_config_set_stderr_custom(wasi.capi(), write_to_stream, options_.guest_stderr_stream,
-                                  nullptr);
-  } else {
-    wasi.inherit_stderr();
-  }
+  detail::setSandboxWasi(store_context_, options_);
   wasi_clock_start_ = std::chrono::steady_clock::now();
-  auto wasi_set_res = store_context_.set_wasi(std::move(wasi));
-  if (!wasi_set_res) {
-    throw Error(ErrorKind::Io,
-                "Failed setting WASI config in store: " + wasi_set_res.err().message());
-  }
 }
 
-void PluginInstance::applyStoreLimits() {
-  // Per memory and per table, and counts of both: together a bound on the
-  // whole store, whatever the module declares (the limiter has no total).
-  store_.limiter(
-      limiterValue(options_.max_memory_bytes.value_or(WasmHostOptions::kDefaultMaxMemoryBytes)),
-      limiterValue(options_.max_table_elements), -1, limiterValue(options_.max_tables),
-      limiterValue(options_.max_memories));
-}
+void PluginInstance::applyStoreLimits() { detail::applyStoreLimits(store_, options_); }
 
 void PluginInstance::enterProfiledGuest() { profile_->enter(store_context_); }
 

@@ -57,6 +57,7 @@
 
 #include <wasmtime.h>
 #include <wasmtime.hh>
+#include <wasmtime/component/component.hh>
 
 namespace wasmhost {
 
@@ -160,6 +161,14 @@ public:
                         ModuleLoadReport *report = nullptr,
                         std::ostream *narration = nullptr) const;
 
+  /// `load` for a component (`wasmtime::component::Component`): the same
+  /// entry format, checks and rules. The wasm bytes' hash tells a module's
+  /// entry from a component's.
+  wasmtime::component::Component loadComponent(wasmtime::Engine &engine,
+                                               std::span<const uint8_t> wasm,
+                                               ModuleLoadReport *report = nullptr,
+                                               std::ostream *narration = nullptr) const;
+
   /// The entry file bytes for `payload` (header + payload), as `store`
   /// writes them with this cache's key. Exposed for tests that craft bad
   /// files.
@@ -173,7 +182,11 @@ public:
 private:
   [[nodiscard]] std::vector<uint8_t> encodeEntryFor(const std::array<uint8_t, 32> &wasm_digest,
                                                     std::span<const uint8_t> payload) const;
-  void storeEntry(const wasmtime::Module &module, const std::array<uint8_t, 32> &wasm_digest,
+  template <typename Artifact>
+  Artifact loadArtifact(wasmtime::Engine &engine, std::span<const uint8_t> wasm,
+                        ModuleLoadReport *report, std::ostream *narration) const;
+  template <typename Artifact> static std::vector<uint8_t> serializeOrThrow(const Artifact &artifact);
+  void storeEntry(std::span<const uint8_t> serialized, const std::array<uint8_t, 32> &wasm_digest,
                   const std::filesystem::path &path) const;
 
   std::filesystem::path dir_;
