@@ -1,17 +1,22 @@
 # wasmhost_add_rust_guest(<target> MANIFEST <Cargo.toml> OUTPUT <file.wasm>
-#                         [FEATURES <feature>...] [NO_DEFAULT_FEATURES]
-#                         [PROFILE <cargo profile>] [EXCLUDE_FROM_ALL])
+#                         [TARGET <rust target>] [FEATURES <feature>...]
+#                         [NO_DEFAULT_FEATURES] [PROFILE <cargo profile>]
+#                         [DEPENDS <file>...] [EXCLUDE_FROM_ALL])
 #
-# Builds a cargo cdylib for wasm32-wasip1 (the release profile, or PROFILE)
-# and copies the .wasm to OUTPUT, as part of the default build unless
-# EXCLUDE_FROM_ALL. Rebuilt when the crate's sources, manifest or lock change.
+# Builds a cargo cdylib for TARGET (wasm32-wasip1, a core module, unless
+# given: wasm32-wasip2 makes a component) with the release profile, or
+# PROFILE, and copies the .wasm to OUTPUT, as part of the default build
+# unless EXCLUDE_FROM_ALL. Rebuilt when the crate's sources, manifest or
+# lock change, or one of DEPENDS (files the crate reads while compiling,
+# e.g. the WIT files of wit_bindgen::generate!).
 # The guests of the default build share one cargo target folder
 # (PROJECT_BINARY_DIR/cargo-guest), so that their dependencies compile once
-# per profile, and build one after another (each depends on the one defined
-# before it): their artifacts have one name in that folder.
+# per profile and target, and build one after another (each depends on the
+# one defined before it): their artifacts have one name in that folder.
 #
 # Included only when a guest is built (the program, the tests or the
-# benchmark): only then are cargo and the wasm32-wasip1 target required.
+# benchmark): only then are cargo and the Rust targets required. Each Rust
+# target is checked, at configure time, by the first guest that uses it.
 include_guard(GLOBAL)
 
 foreach(_tool cargo rustc)
@@ -24,20 +29,32 @@ foreach(_tool cargo rustc)
   endif()
 endforeach()
 
-# Fail at configure time, naming the fix, rather than deep inside cargo.
-execute_process(COMMAND "${RUSTC_EXECUTABLE}" --print sysroot
-  OUTPUT_VARIABLE _wasmhost_rust_sysroot OUTPUT_STRIP_TRAILING_WHITESPACE)
-if(NOT IS_DIRECTORY "${_wasmhost_rust_sysroot}/lib/rustlib/wasm32-wasip1")
-  message(FATAL_ERROR "The Rust target wasm32-wasip1 is not installed for "
-    "${RUSTC_EXECUTABLE}: run `rustup target add wasm32-wasip1` (scripts/run.sh does it).")
-endif()
+# Fails at configure time, naming the fix, rather than deep inside cargo,
+# when the Rust target rust_target is not installed. Once per target.
+function(_wasmhost_require_rust_target rust_target)
+  get_property(checked GLOBAL PROPERTY WASMHOST_CHECKED_RUST_TARGETS)
+  if(rust_target IN_LIST checked)
+    return()
+  endif()
+  execute_process(COMMAND "${RUSTC_EXECUTABLE}" --print sysroot
+    OUTPUT_VARIABLE sysroot OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT IS_DIRECTORY "${sysroot}/lib/rustlib/${rust_target}")
+    message(FATAL_ERROR "The Rust target ${rust_target} is not installed for "
+      "${RUSTC_EXECUTABLE}: run `rustup target add ${rust_target}` (scripts/run.sh does it).")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY WASMHOST_CHECKED_RUST_TARGETS ${rust_target})
+endfunction()
 
 function(wasmhost_add_rust_guest target)
   cmake_parse_arguments(PARSE_ARGV 1 guest "NO_DEFAULT_FEATURES;EXCLUDE_FROM_ALL"
-    "MANIFEST;OUTPUT;PROFILE" "FEATURES")
+    "MANIFEST;OUTPUT;PROFILE;TARGET" "FEATURES;DEPENDS")
   if(NOT guest_PROFILE)
     set(guest_PROFILE release)
   endif()
+  if(NOT guest_TARGET)
+    set(guest_TARGET wasm32-wasip1)
+  endif()
+  _wasmhost_require_rust_target(${guest_TARGET})
   get_filename_component(crate_dir "${guest_MANIFEST}" DIRECTORY)
   if(guest_EXCLUDE_FROM_ALL)
     set(target_dir "${CMAKE_CURRENT_BINARY_DIR}/cargo-${target}")
@@ -53,9 +70,9 @@ function(wasmhost_add_rust_guest target)
   endif()
   string(JSON package_name GET "${metadata}" packages 0 name)
   string(REPLACE "-" "_" artifact_name "${package_name}")
-  set(artifact "${target_dir}/wasm32-wasip1/${guest_PROFILE}/${artifact_name}.wasm")
+  set(artifact "${target_dir}/${guest_TARGET}/${guest_PROFILE}/${artifact_name}.wasm")
 
-  set(cargo_args build --profile ${guest_PROFILE} --locked --target wasm32-wasip1
+  set(cargo_args build --profile ${guest_PROFILE} --locked --target ${guest_TARGET}
     --manifest-path "${guest_MANIFEST}")
   if(guest_NO_DEFAULT_FEATURES)
     list(APPEND cargo_args --no-default-features)
@@ -71,9 +88,9 @@ function(wasmhost_add_rust_guest target)
     COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${target_dir}"
             "${CARGO_EXECUTABLE}" ${cargo_args}
     COMMAND "${CMAKE_COMMAND}" -E copy "${artifact}" "${guest_OUTPUT}"
-    DEPENDS ${sources} "${guest_MANIFEST}" "${crate_dir}/Cargo.lock"
+    DEPENDS ${sources} "${guest_MANIFEST}" "${crate_dir}/Cargo.lock" ${guest_DEPENDS}
     WORKING_DIRECTORY "${crate_dir}"
-    COMMENT "Building Rust guest ${target} (cargo, wasm32-wasip1) -> ${guest_OUTPUT}"
+    COMMENT "Building Rust guest ${target} (cargo, ${guest_TARGET}) -> ${guest_OUTPUT}"
     VERBATIM)
   set(all ALL)
   if(guest_EXCLUDE_FROM_ALL)

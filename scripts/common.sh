@@ -36,7 +36,7 @@ version_at_least() { # version_at_least HAVE WANT
 
 # ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21,
 # OpenSSL's libcrypto (libssl-dev), nlohmann-json (host's flame graphs and the
-# benchmark), the wasm32-wasip1 target; with --for-tests also GoogleTest,
+# benchmark), the wasm32-wasip1 and wasm32-wasip2 targets; with --for-tests also GoogleTest,
 # clang-format, pkg-config and python3's pip (the consumer and cmake tests),
 # gdb (the debug tests), clippy and rustfmt.
 ensure_build_tools() {
@@ -79,14 +79,19 @@ ensure_build_tools() {
   fi
   note "nlohmann-json installed"
 
-  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
-    step "Installing the Rust target wasm32-wasip1"
-    command -v rustup >/dev/null 2>&1 ||
-      die "the wasm32-wasip1 target is missing and rustup is not available to add it"
-    rustup target add wasm32-wasip1 ||
-      die "'rustup target add wasm32-wasip1' failed: install the target and run this again"
-  fi
-  note "Rust target wasm32-wasip1 installed"
+  # wasm32-wasip1: the core-module guests; wasm32-wasip2: the Component Model
+  # guests (a cdylib for it is a component).
+  local rust_target
+  for rust_target in wasm32-wasip1 wasm32-wasip2; do
+    if ! rustup target list --installed 2>/dev/null | grep -qx "$rust_target"; then
+      step "Installing the Rust target $rust_target"
+      command -v rustup >/dev/null 2>&1 ||
+        die "the $rust_target target is missing and rustup is not available to add it"
+      rustup target add "$rust_target" ||
+        die "'rustup target add $rust_target' failed: install the target and run this again"
+    fi
+    note "Rust target $rust_target installed"
+  done
 
   if [ "$for_tests" -eq 1 ]; then
     if ! [ -f /usr/include/gtest/gtest.h ] && ! compgen -G "/usr/lib/*/cmake/GTest/GTestConfig.cmake" >/dev/null; then
