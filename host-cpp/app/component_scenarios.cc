@@ -72,7 +72,7 @@ void scenarioAdd(ComponentContext &context) {
   context.narration << "[Host Main] 'just-add' Result: " << sum << std::endl;
   expectEqual("just-add(15, 27)", sum, uint64_t{42});
   expectEqual("just-add(2^64-1, 2) (wrapping)",
-        expectOk(just_add.call(std::numeric_limits<uint64_t>::max(), 2)), uint64_t{1});
+              expectOk(just_add.call(std::numeric_limits<uint64_t>::max(), 2)), uint64_t{1});
 }
 
 void scenarioHostCalls(ComponentContext &context) {
@@ -88,9 +88,9 @@ void scenarioHostCalls(ComponentContext &context) {
   context.narration << "[Host Main] Host value after call: " << state.shared_host_value
                     << std::endl;
   expectEqual("values logged by the guest", state.logged_values.since(logged_before),
-        std::vector<int32_t>{input * 2});
+              std::vector<int32_t>{input * 2});
   expectEqual("values the guest read", state.values_read_by_guest.since(reads_before),
-        std::vector<int32_t>{before});
+              std::vector<int32_t>{before});
   expectEqual("host value after the call", state.shared_host_value, before + input + 5);
 }
 
@@ -103,9 +103,10 @@ void scenarioPoint(ComponentContext &context) {
   const Point sum = expectOk(point_add.call(a, b));
   context.narration << "[Host Main] 'point-add' Result: " << sum << std::endl;
   expectEqual("point-add", sum, Point{130, 270});
-  expectEqual("point-add (wrapping)",
-        expectOk(point_add.call(Point{std::numeric_limits<int32_t>::max(), -1}, Point{1, -1})),
-        Point{std::numeric_limits<int32_t>::min(), -2});
+  expectEqual(
+      "point-add (wrapping)",
+      expectOk(point_add.call(Point{std::numeric_limits<int32_t>::max(), -1}, Point{1, -1})),
+      Point{std::numeric_limits<int32_t>::min(), -2});
 }
 
 void scenarioPluginState(ComponentContext &context) {
@@ -139,8 +140,9 @@ void scenarioVerify(ComponentContext &context) {
                      (at + expected.size() == printed.size() ||
                       !std::isdigit(static_cast<unsigned char>(printed[at + expected.size()])));
   if (!whole) {
-    throw ScenarioStop{Outcome::Failed, "the guest did not print \"" + expected + "\" (it printed " +
-                                            std::to_string(printed.size()) + " bytes)"};
+    throw ScenarioStop{Outcome::Failed, "the guest did not print \"" + expected +
+                                            "\" (it printed " + std::to_string(printed.size()) +
+                                            " bytes)"};
   }
   context.narration << "[Host Main] The guest printed its plugin value " << context.plugin_value
                     << ", as set by the host." << std::endl;
@@ -162,19 +164,21 @@ void scenarioStrings(ComponentContext &context) {
   }
   const std::string long_input(1024, 'a');
   context.narration << "[Host Main] 'transform-string' of 1024 'a's..." << std::endl;
-  expectEqual("transform-string of 1 KiB", expectOk(transform.call(long_input)), std::string(1024, 'A'));
+  expectEqual("transform-string of 1 KiB", expectOk(transform.call(long_input)),
+              std::string(1024, 'A'));
 }
 
 void scenarioLists(ComponentContext &context) {
   auto summarize = context.host.func<std::optional<Summary>(std::vector<int32_t>)>("summarize");
   const std::vector<int32_t> values = {3, -7, 10, 0};
   const auto summary = expectOk(summarize.call(values));
-  context.narration << "[Host Main] 'summarize(" << values << ")' -> " << show(summary) << std::endl;
+  context.narration << "[Host Main] 'summarize(" << values << ")' -> " << show(summary)
+                    << std::endl;
   expectEqual("summarize([3, -7, 10, 0])", summary, std::optional<Summary>(Summary{-7, 10, 6, 4}));
   expectEqual("summarize([])", expectOk(summarize.call({})), std::optional<Summary>());
   constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
   expectEqual("summarize([2^31-1, 2^31-1]) (an s64 sum)", expectOk(summarize.call({kMax, kMax})),
-        std::optional<Summary>(Summary{kMax, kMax, int64_t{kMax} * 2, 2}));
+              std::optional<Summary>(Summary{kMax, kMax, int64_t{kMax} * 2, 2}));
 }
 
 void scenarioResults(ComponentContext &context) {
@@ -241,7 +245,7 @@ void scenarioGuestResource(ComponentContext &context) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   Resource other = expectOk(make.call(kMax));
   expectEqual("a second counter: increment(1) (wrapping)", expectOk(increment.call(other, 1)),
-        std::numeric_limits<int64_t>::min());
+              std::numeric_limits<int64_t>::min());
   expectEqual("the first counter is its own", expectOk(value.call(counter)), int64_t{-5});
   other.drop();
   counter.drop();
@@ -523,8 +527,7 @@ int reportComponentError(const std::string &message, int status) {
   return status;
 }
 
-int callComponentExport(const cli::Options &options, ComponentHost &host,
-                        std::ostream &narration) {
+int callComponentExport(const cli::Options &options, ComponentHost &host, std::ostream &narration) {
   // "interface#function" names a function of an exported interface.
   const std::string &spec = *options.call_export;
   const auto hash = spec.rfind('#');
@@ -569,20 +572,24 @@ int callComponentExport(const cli::Options &options, ComponentHost &host,
 int runComponent(const cli::Options &options, std::ostream *narration) {
   for (const auto &[refused, why] :
        {std::pair{options.instances.has_value(), "--instances"},
-        std::pair{options.dump_state, "--dump-state"}, std::pair{options.keep_going, "--keep-going"},
+        std::pair{options.dump_state, "--dump-state"},
+        std::pair{options.keep_going, "--keep-going"},
         std::pair{options.profiler == Profiler::Guest, "--profile guest=FILE"}}) {
     if (refused) {
-      return reportComponentError(std::string(why) + " applies to core modules, not to components "
-                                                     "('" + options.module_path + "' is one)",
+      return reportComponentError(std::string(why) +
+                                      " applies to core modules, not to components "
+                                      "('" +
+                                      options.module_path + "' is one)",
                                   cli::kSetupError);
     }
   }
   for (const auto &name : options.scenarios) {
     if (!isComponentScenarioName(name)) {
-      return reportComponentError("'" + name + "' is not a component scenario (scenarios of a "
-                                                "component: add, host-calls, point, plugin-state, "
-                                                "verify, strings, lists, results, enums, flags, "
-                                                "guest-resource, host-resource)",
+      return reportComponentError("'" + name +
+                                      "' is not a component scenario (scenarios of a "
+                                      "component: add, host-calls, point, plugin-state, "
+                                      "verify, strings, lists, results, enums, flags, "
+                                      "guest-resource, host-resource)",
                                   cli::kSetupError);
     }
   }

@@ -1,10 +1,10 @@
 // `host`: runs the tutorial's scenarios (or one `--call`) against a module.
 #include <array>
 #include <cerrno>
-#include <filesystem>
-#include <fstream>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>

@@ -33,9 +33,9 @@ std::ostream &operator<<(std::ostream &out, Shape shape) {
 std::ostream &operator<<(std::ostream &out, Checks checks) {
   out << "{";
   const char *separator = "";
-  for (const auto &[flag, name] : {std::pair{Checks::positive, "positive"},
-                                   std::pair{Checks::even, "even"},
-                                   std::pair{Checks::small, "small"}}) {
+  for (const auto &[flag, name] :
+       {std::pair{Checks::positive, "positive"}, std::pair{Checks::even, "even"},
+        std::pair{Checks::small, "small"}}) {
     if (component::hasFlags(checks, flag)) {
       out << separator << name;
       separator = ", ";
@@ -47,8 +47,8 @@ std::ostream &operator<<(std::ostream &out, Checks checks) {
 void Journal::append(std::string line) {
   if (lines.size() >= kMaxLines || bytes + line.size() > kMaxBytes) {
     throw std::length_error("journal '" + title + "' is full: the host keeps at most " +
-                            std::to_string(kMaxLines) + " lines and " +
-                            std::to_string(kMaxBytes) + " bytes per journal");
+                            std::to_string(kMaxLines) + " lines and " + std::to_string(kMaxBytes) +
+                            " bytes per journal");
   }
   bytes += line.size();
   lines.push_back(std::move(line));

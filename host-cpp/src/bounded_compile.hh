@@ -83,9 +83,10 @@ template <typename Artifact> struct CompileJob {
         }
         return;
       }
-      narration << "[Host Setup] Compiling WASM " << (kComponent ? "component" : "module")
-                << "..." << std::endl;
-      auto compiled = Artifact::compile(engine, wasmtime::Span<uint8_t>(bytes.data(), bytes.size()));
+      narration << "[Host Setup] Compiling WASM " << (kComponent ? "component" : "module") << "..."
+                << std::endl;
+      auto compiled =
+          Artifact::compile(engine, wasmtime::Span<uint8_t>(bytes.data(), bytes.size()));
       if (!compiled) {
         fail(": " + compiled.err().message());
         return;

@@ -512,8 +512,8 @@ std::optional<Artifact> tryLoadEntry(const ModuleCacheIdentity &identity, const 
   }
   // Only a file that passed every check above gets here: one written with
   // this user's key. Deserialized in place, after the header (no copy of the payload).
-  auto loaded =
-      ArtifactKind<Artifact>::deserialize(engine, std::span(*file).subspan(ModuleCache::kHeaderSize));
+  auto loaded = ArtifactKind<Artifact>::deserialize(
+      engine, std::span(*file).subspan(ModuleCache::kHeaderSize));
   if (!loaded) {
     if (reason != nullptr) {
       *reason = "Wasmtime refused it: " + loaded.err().message();
@@ -620,8 +620,8 @@ Artifact ModuleCache::loadArtifact(wasmtime::Engine &engine, std::span<const uin
   out.cache_file = key.path;
 
   std::string reason;
-  if (auto module = tryLoadEntry<Artifact>(identity_, key_, engine, key,
-                                           maxEntryBytes(wasm.size()), &reason)) {
+  if (auto module = tryLoadEntry<Artifact>(identity_, key_, engine, key, maxEntryBytes(wasm.size()),
+                                           &reason)) {
     out.source = ModuleLoadReport::Source::CacheHit;
     out.milliseconds = millisecondsSince(start);
     say << "[Host Setup] Module cache hit: " << out.cache_file.string() << " (checked and "

@@ -95,9 +95,9 @@ uint64_t Plugin::abandonedCompiles() { return detail::abandoned_compiles.load();
 uint64_t Plugin::abandonedCompilesRunning() { return detail::abandoned_compiles_running.load(); }
 
 void Plugin::compile(std::vector<uint8_t> wasm_bytes) {
-  auto compiled = detail::compileBounded<wasmtime::Module>(engine_, name_, std::move(wasm_bytes),
-                                                           options_, engineConfigDescription(options_),
-                                                           narration());
+  auto compiled =
+      detail::compileBounded<wasmtime::Module>(engine_, name_, std::move(wasm_bytes), options_,
+                                               engineConfigDescription(options_), narration());
   module_ = std::move(compiled.artifact);
   module_load_report_ = std::move(compiled.report);
 }

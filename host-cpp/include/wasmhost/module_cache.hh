@@ -185,7 +185,8 @@ private:
   template <typename Artifact>
   Artifact loadArtifact(wasmtime::Engine &engine, std::span<const uint8_t> wasm,
                         ModuleLoadReport *report, std::ostream *narration) const;
-  template <typename Artifact> static std::vector<uint8_t> serializeOrThrow(const Artifact &artifact);
+  template <typename Artifact>
+  static std::vector<uint8_t> serializeOrThrow(const Artifact &artifact);
   void storeEntry(std::span<const uint8_t> serialized, const std::array<uint8_t, 32> &wasm_digest,
                   const std::filesystem::path &path) const;
 

@@ -105,8 +105,9 @@ ComponentHost::ComponentHost(std::vector<uint8_t> wasm_bytes, std::string name,
                       error.what() + " (or run without one: timeout_ms = 0)");
     }
   }
-  time_limit_ = options_.timeout_ms > 0 ? ::wasmhost::detail::saturatedMilliseconds(options_.timeout_ms)
-                                        : std::chrono::steady_clock::duration::max();
+  time_limit_ = options_.timeout_ms > 0
+                    ? ::wasmhost::detail::saturatedMilliseconds(options_.timeout_ms)
+                    : std::chrono::steady_clock::duration::max();
 }
 
 ComponentHost::~ComponentHost() {
@@ -244,8 +245,8 @@ void ComponentHost::instantiate() {
     if (kind == ErrorKind::Trap &&
         (contains(message, "matching implementation was not found") ||
          contains(message, "was not found in the linker") || contains(message, "import"))) {
-      throw Error(ErrorKind::Link, "cannot instantiate component '" + name_ +
-                                       "': " + oneLine(message));
+      throw Error(ErrorKind::Link,
+                  "cannot instantiate component '" + name_ + "': " + oneLine(message));
     }
     throw callError("instantiating component '" + name_ + "'", instance.err());
   }
@@ -265,8 +266,8 @@ wc::Func ComponentHost::exportedFunc(std::string_view interface, std::string_vie
   if (!interface.empty()) {
     parent = instance_->get_export_index(cx, nullptr, interface);
     if (!parent) {
-      throw Error(ErrorKind::Link,
-                  "component '" + name_ + "' exports no interface '" + std::string(interface) + "'");
+      throw Error(ErrorKind::Link, "component '" + name_ + "' exports no interface '" +
+                                       std::string(interface) + "'");
     }
   }
   auto index = instance_->get_export_index(cx, parent ? &*parent : nullptr, name);
@@ -275,8 +276,8 @@ wc::Func ComponentHost::exportedFunc(std::string_view interface, std::string_vie
   }
   auto func = instance_->get_func(cx, *index);
   if (!func) {
-    throw Error(ErrorKind::Link, "export '" + full + "' of component '" + name_ +
-                                     "' is not a function");
+    throw Error(ErrorKind::Link,
+                "export '" + full + "' of component '" + name_ + "' is not a function");
   }
   return *func;
 }
@@ -327,8 +328,9 @@ wasmtime::Result<std::monostate, Error> ComponentHost::callDynamic(const wc::Fun
   requireInstance();
   armLimits();
   ++entry_depth_;
-  auto called = func.call(store_->context(), wasmtime::Span<const wc::Val>(args.data(), args.size()),
-                          wasmtime::Span<wc::Val>(results.data(), results.size()));
+  auto called =
+      func.call(store_->context(), wasmtime::Span<const wc::Val>(args.data(), args.size()),
+                wasmtime::Span<wc::Val>(results.data(), results.size()));
   --entry_depth_;
   if (!called) {
     return callError(what, called.err());

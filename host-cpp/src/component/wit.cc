@@ -117,28 +117,50 @@ std::string describe(const wc::FuncType &type) {
 namespace detail {
 
 std::string_view kindOf(const wc::Val &val) {
-  if (val.is_bool()) return "bool";
-  if (val.is_u8()) return "u8";
-  if (val.is_s8()) return "s8";
-  if (val.is_u16()) return "u16";
-  if (val.is_s16()) return "s16";
-  if (val.is_u32()) return "u32";
-  if (val.is_s32()) return "s32";
-  if (val.is_u64()) return "u64";
-  if (val.is_s64()) return "s64";
-  if (val.is_f32()) return "f32";
-  if (val.is_f64()) return "f64";
-  if (val.is_string()) return "string";
-  if (val.is_list()) return "list";
-  if (val.is_record()) return "record";
-  if (val.is_tuple()) return "tuple";
-  if (val.is_variant()) return "variant";
-  if (val.is_option()) return "option";
-  if (val.is_enum()) return "enum";
-  if (val.is_result()) return "result";
-  if (val.is_flags()) return "flags";
-  if (val.is_resource()) return "resource";
-  if (wc::Val::to_capi(&val)->kind == WASMTIME_COMPONENT_CHAR) return "char";
+  if (val.is_bool())
+    return "bool";
+  if (val.is_u8())
+    return "u8";
+  if (val.is_s8())
+    return "s8";
+  if (val.is_u16())
+    return "u16";
+  if (val.is_s16())
+    return "s16";
+  if (val.is_u32())
+    return "u32";
+  if (val.is_s32())
+    return "s32";
+  if (val.is_u64())
+    return "u64";
+  if (val.is_s64())
+    return "s64";
+  if (val.is_f32())
+    return "f32";
+  if (val.is_f64())
+    return "f64";
+  if (val.is_string())
+    return "string";
+  if (val.is_list())
+    return "list";
+  if (val.is_record())
+    return "record";
+  if (val.is_tuple())
+    return "tuple";
+  if (val.is_variant())
+    return "variant";
+  if (val.is_option())
+    return "option";
+  if (val.is_enum())
+    return "enum";
+  if (val.is_result())
+    return "result";
+  if (val.is_flags())
+    return "flags";
+  if (val.is_resource())
+    return "resource";
+  if (wc::Val::to_capi(&val)->kind == WASMTIME_COMPONENT_CHAR)
+    return "char";
   return "map";
 }
 

@@ -174,7 +174,7 @@ private:
   friend class ComponentHost;
   HostResource(ComponentHost &host, std::string interface, std::string name, size_t max_live);
   template <typename R, typename... A, typename F>
-  void addMethod(std::string_view name, F fn, R (*/*signature*/)(T &, A...));
+  void addMethod(std::string_view name, F fn, R (* /*signature*/)(T &, A...));
 
   ComponentHost &host_;
   std::string interface_;
@@ -193,6 +193,16 @@ template <typename R, typename... A> class TypedFunc<R(A...)> {
 public:
   using Value = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
   wasmtime::Result<Value, Error> call(const A &...args) const;
+  /// `call`, throwing its `Error`.
+  R operator()(const A &...args) const {
+    auto result = call(args...);
+    if (!result) {
+      throw result.err();
+    }
+    if constexpr (!std::is_void_v<R>) {
+      return std::move(result.ok());
+    }
+  }
 
 private:
   friend class ComponentHost;
@@ -301,7 +311,7 @@ private:
   }
   template <typename R, typename... A, typename F>
   void addFunction(std::string_view interface, std::string_view name, F fn,
-                   R (*/*signature*/)(A...));
+                   R (* /*signature*/)(A...));
 
   void requireSetUp(std::string_view what) const;
   void requireInstance() const;
@@ -357,8 +367,9 @@ void ComponentHost::addFunction(std::string_view interface, std::string_view nam
   definition.matches = [](const wc::FuncType &type) { return detail::funcMatches<R, A...>(type); };
   definition.add = [name = definition.name, fn = std::move(fn)](wc::LinkerInstance &instance) {
     return instance.add_func(
-        name, [name, fn](wasmtime::Store::Context, const wc::FuncType &, wasmtime::Span<wc::Val> args,
-                         wasmtime::Span<wc::Val> results) -> wasmtime::Result<std::monostate> {
+        name,
+        [name, fn](wasmtime::Store::Context, const wc::FuncType &, wasmtime::Span<wc::Val> args,
+                   wasmtime::Span<wc::Val> results) -> wasmtime::Result<std::monostate> {
           return detail::guardHostCall(name, [&] {
             auto lifted = detail::liftArgs<A...>(args, std::index_sequence_for<A...>{});
             if constexpr (std::is_void_v<R>) {
@@ -404,9 +415,7 @@ HostResource<T>::HostResource(ComponentHost &host, std::string interface, std::s
       type_id_(detail::newHostResourceType()),
       table_(std::make_shared<detail::HostTable<T>>(max_live)) {}
 
-template <typename T>
-template <typename F>
-HostResource<T> &HostResource<T>::constructor(F &&fn) {
+template <typename T> template <typename F> HostResource<T> &HostResource<T>::constructor(F &&fn) {
   host_.requireSetUp("define host resources");
   using Signature = typename detail::CallableSignature<std::decay_t<F>>::type;
   [&]<typename Made, typename... A>(Made (*)(A...)) {
@@ -420,8 +429,9 @@ HostResource<T> &HostResource<T>::constructor(F &&fn) {
     definition.add = [full = definition.name, resource = name_, type_id = type_id_, table = table_,
                       fn = std::decay_t<F>(std::forward<F>(fn))](wc::LinkerInstance &instance) {
       return instance.add_func(
-          full, [=](wasmtime::Store::Context cx, const wc::FuncType &, wasmtime::Span<wc::Val> args,
-                    wasmtime::Span<wc::Val> results) -> wasmtime::Result<std::monostate> {
+          full,
+          [=](wasmtime::Store::Context cx, const wc::FuncType &, wasmtime::Span<wc::Val> args,
+              wasmtime::Span<wc::Val> results) -> wasmtime::Result<std::monostate> {
             return detail::guardHostCall(full, [&] {
               auto lifted = detail::liftArgs<A...>(args, std::index_sequence_for<A...>{});
               std::unique_ptr<T> object;
@@ -468,8 +478,9 @@ void HostResource<T>::addMethod(std::string_view name, F fn, R (* /*signature*/)
   definition.add = [full = definition.name, resource = name_, type_id = type_id_, table = table_,
                     fn = std::move(fn)](wc::LinkerInstance &instance) {
     return instance.add_func(
-        full, [=](wasmtime::Store::Context cx, const wc::FuncType &, wasmtime::Span<wc::Val> args,
-                  wasmtime::Span<wc::Val> results) -> wasmtime::Result<std::monostate> {
+        full,
+        [=](wasmtime::Store::Context cx, const wc::FuncType &, wasmtime::Span<wc::Val> args,
+            wasmtime::Span<wc::Val> results) -> wasmtime::Result<std::monostate> {
           return detail::guardHostCall(full, [&] {
             if (args.size() != sizeof...(A) + 1 || !args[0].is_resource()) {
               throw WitError("expected a '" + resource + "' handle first");
@@ -479,9 +490,9 @@ void HostResource<T>::addMethod(std::string_view name, F fn, R (* /*signature*/)
               throw WitError("the handle is not a '" + resource + "'");
             }
             T &self = table->at(host.ok().rep(), resource);
-            auto lifted = detail::liftArgs<A...>(
-                wasmtime::Span<wc::Val>(args.data() + 1, args.size() - 1),
-                std::index_sequence_for<A...>{});
+            auto lifted =
+                detail::liftArgs<A...>(wasmtime::Span<wc::Val>(args.data() + 1, args.size() - 1),
+                                       std::index_sequence_for<A...>{});
             if constexpr (std::is_void_v<R>) {
               std::apply([&](auto &&...rest) { fn(self, std::move(rest)...); }, std::move(lifted));
             } else {

@@ -113,8 +113,9 @@ struct WitScalar {
 } // namespace detail
 
 #define WASMHOST_WIT_SCALAR(cpp, wit, KIND)                                                        \
-  template <> struct Wit<cpp> : detail::WitScalar<cpp, WASMTIME_COMPONENT_VALTYPE_##KIND,          \
-                                                  &wc::Val::is_##wit> {                            \
+  template <>                                                                                      \
+  struct Wit<cpp>                                                                                  \
+      : detail::WitScalar<cpp, WASMTIME_COMPONENT_VALTYPE_##KIND, &wc::Val::is_##wit> {            \
     static std::string name() { return #wit; }                                                     \
     static cpp lift(const wc::Val &val) {                                                          \
       return detail::WitScalar<cpp, WASMTIME_COMPONENT_VALTYPE_##KIND, &wc::Val::is_##wit>::lift(  \
@@ -294,7 +295,8 @@ private:
     return (Wit<Ts>::matches(*type.types_nth(I)) && ...);
   }
   template <size_t... I>
-  static std::tuple<Ts...> liftFrom(const wc::Val *elements, std::index_sequence<I...> /*indices*/) {
+  static std::tuple<Ts...> liftFrom(const wc::Val *elements,
+                                    std::index_sequence<I...> /*indices*/) {
     return std::tuple<Ts...>(Wit<Ts>::lift(elements[I])...);
   }
 };
@@ -323,8 +325,9 @@ template <typename T> struct WitRecord {
     size_t index = 0;
     std::apply(
         [&](const auto &...field) {
-          ((spelled += (index++ == 0 ? "" : ", ") + witName(field.name) + ": " +
-                       Wit<std::remove_cvref_t<decltype(std::declval<T>().*(field.member))>>::name()),
+          ((spelled +=
+            (index++ == 0 ? "" : ", ") + witName(field.name) + ": " +
+            Wit<std::remove_cvref_t<decltype(std::declval<T>().*(field.member))>>::name()),
            ...);
         },
         fields());
@@ -374,8 +377,8 @@ template <typename T> struct WitRecord {
     const wc::RecordField *entry = val.get_record().begin();
     std::apply(
         [&](const auto &...field) {
-          ((value.*(field.member) =
-                Wit<std::remove_cvref_t<decltype(value.*(field.member))>>::lift((entry++)->value())),
+          ((value.*(field.member) = Wit<std::remove_cvref_t<decltype(value.*(field.member))>>::lift(
+                (entry++)->value())),
            ...);
         },
         fields());
@@ -491,7 +494,8 @@ template <typename T> struct VariantCases; // specialised by WASMHOST_WIT_VARIAN
 template <typename... Ts> std::variant<Ts...> &asStdVariant(std::variant<Ts...> &value) {
   return value;
 }
-template <typename... Ts> const std::variant<Ts...> &asStdVariant(const std::variant<Ts...> &value) {
+template <typename... Ts>
+const std::variant<Ts...> &asStdVariant(const std::variant<Ts...> &value) {
   return value;
 }
 
@@ -502,9 +506,7 @@ template <typename T> struct WitVariant {
   static_assert(std::tuple_size_v<std::remove_cvref_t<decltype(VariantCases<T>::names)>> == kCases,
                 "a variant's WIT case names are as many as its C++ alternatives");
 
-  static std::string name() {
-    return nameFrom(std::make_index_sequence<kCases>{});
-  }
+  static std::string name() { return nameFrom(std::make_index_sequence<kCases>{}); }
   static bool matches(const wc::ValType &type) {
     if (!type.is_variant() || type.variant().case_count() != kCases) {
       return false;
@@ -516,8 +518,8 @@ template <typename T> struct WitVariant {
     return std::visit(
         [&](const auto &alternative) {
           using Alternative = std::remove_cvref_t<decltype(alternative)>;
-          return wc::Val(wc::Variant(names()[storage.index()],
-                                     Payload<Alternative>::lower(alternative)));
+          return wc::Val(
+              wc::Variant(names()[storage.index()], Payload<Alternative>::lower(alternative)));
         },
         storage);
   }
@@ -555,8 +557,8 @@ private:
     std::optional<T> lifted;
     ((variant.discriminant() == names()[I]
           ? (lifted.emplace(std::in_place_index<I>,
-                            Payload<std::variant_alternative_t<I, Storage>>::lift(
-                                variant.value(), names()[I])),
+                            Payload<std::variant_alternative_t<I, Storage>>::lift(variant.value(),
+                                                                                  names()[I])),
              true)
           : false) ||
      ...);
@@ -573,29 +575,28 @@ private:
 /// WASMHOST_WIT_FLAGS); outside this namespace, bring them in with
 /// `using wasmhost::component::operator|;` (and `&`).
 template <typename T>
-  requires requires { detail::EnumNames<T>::kIsFlags; }
+requires requires { detail::EnumNames<T>::kIsFlags; }
 constexpr T operator|(T a, T b) {
   using Bits = std::underlying_type_t<T>;
   return static_cast<T>(static_cast<Bits>(a) | static_cast<Bits>(b));
 }
 template <typename T>
-  requires requires { detail::EnumNames<T>::kIsFlags; }
+requires requires { detail::EnumNames<T>::kIsFlags; }
 constexpr T operator&(T a, T b) {
   using Bits = std::underlying_type_t<T>;
   return static_cast<T>(static_cast<Bits>(a) & static_cast<Bits>(b));
 }
 /// Whether every flag of `wanted` is set in `flags`.
 template <typename T>
-  requires requires { detail::EnumNames<T>::kIsFlags; }
-constexpr bool hasFlags(T flags, T wanted) {
-  return (flags & wanted) == wanted;
-}
+requires requires { detail::EnumNames<T>::kIsFlags; }
+constexpr bool hasFlags(T flags, T wanted) { return (flags & wanted) == wanted; }
 
 } // namespace wasmhost::component
 
 // The macros are used at global scope; `Type` is fully qualified.
 
-#define WASMHOST_WIT_DETAIL_FIELD(Type, member) ::wasmhost::component::detail::Field{#member, &Type::member}
+#define WASMHOST_WIT_DETAIL_FIELD(Type, member)                                                    \
+  ::wasmhost::component::detail::Field { #member, &Type::member }
 
 /// Declares the struct `Type` a WIT record whose fields are the listed
 /// members, in WIT order; a member's WIT name is its name with `_` as `-`.
@@ -606,7 +607,8 @@ constexpr bool hasFlags(T flags, T wanted) {
       return WASMHOST_WIT_DETAIL_FIELDS(Self, __VA_ARGS__);                                        \
     }                                                                                              \
   };                                                                                               \
-  template <> struct wasmhost::component::Wit<Type> : wasmhost::component::detail::WitRecord<Type> {}
+  template <>                                                                                      \
+  struct wasmhost::component::Wit<Type> : wasmhost::component::detail::WitRecord<Type> {}
 
 /// Declares the enum class `Type` (values 0..n-1) a WIT enum with the listed
 /// case names, in order.
@@ -632,10 +634,10 @@ constexpr bool hasFlags(T flags, T wanted) {
 /// order; an alternative `std::monostate` is a case without a payload.
 #define WASMHOST_WIT_VARIANT(Type, ...)                                                            \
   template <> struct wasmhost::component::detail::VariantCases<Type> {                             \
-    static constexpr std::array<std::string_view, std::variant_size_v<std::remove_cvref_t<         \
-                                                      decltype(wasmhost::component::detail::       \
-                                                                   asStdVariant(                   \
-                                                                       std::declval<Type &>()))>>> \
+    static constexpr std::array<                                                                   \
+        std::string_view,                                                                          \
+        std::variant_size_v<std::remove_cvref_t<                                                   \
+            decltype(wasmhost::component::detail::asStdVariant(std::declval<Type &>()))>>>         \
         names = {__VA_ARGS__};                                                                     \
   };                                                                                               \
   template <>                                                                                      \
@@ -649,10 +651,10 @@ constexpr bool hasFlags(T flags, T wanted) {
   WASMHOST_WIT_DETAIL_PICK(__VA_ARGS__, WASMHOST_WIT_DETAIL_M16, WASMHOST_WIT_DETAIL_M15,          \
                            WASMHOST_WIT_DETAIL_M14, WASMHOST_WIT_DETAIL_M13,                       \
                            WASMHOST_WIT_DETAIL_M12, WASMHOST_WIT_DETAIL_M11,                       \
-                           WASMHOST_WIT_DETAIL_M10, WASMHOST_WIT_DETAIL_M9, WASMHOST_WIT_DETAIL_M8, \
-                           WASMHOST_WIT_DETAIL_M7, WASMHOST_WIT_DETAIL_M6, WASMHOST_WIT_DETAIL_M5, \
-                           WASMHOST_WIT_DETAIL_M4, WASMHOST_WIT_DETAIL_M3, WASMHOST_WIT_DETAIL_M2, \
-                           WASMHOST_WIT_DETAIL_M1)                                                 \
+                           WASMHOST_WIT_DETAIL_M10, WASMHOST_WIT_DETAIL_M9,                        \
+                           WASMHOST_WIT_DETAIL_M8, WASMHOST_WIT_DETAIL_M7, WASMHOST_WIT_DETAIL_M6, \
+                           WASMHOST_WIT_DETAIL_M5, WASMHOST_WIT_DETAIL_M4, WASMHOST_WIT_DETAIL_M3, \
+                           WASMHOST_WIT_DETAIL_M2, WASMHOST_WIT_DETAIL_M1)                         \
   (f, S, __VA_ARGS__)
 #define WASMHOST_WIT_DETAIL_PICK(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, \
                                  _16, NAME, ...)                                                   \
