@@ -29,6 +29,9 @@ std::vector<Figure> measureStartup(std::vector<uint8_t> &wasm, const Sizes &size
 /// instances (pooling, on-demand), scenarios per second on 1 and 2 threads.
 std::vector<Figure> measureScale(const std::string &guest, std::vector<uint8_t> &wasm,
                                  const Sizes &sizes);
+/// `call.component.*` (typed and dynamic calls of the world
+/// wasmhost:plugin@0.1.0 in `component`), `start.component.instantiate_us`.
+std::vector<Figure> measureComponent(const std::string &component, const Sizes &sizes);
 /// `idle.*`: the CPU that idle hosts with the default options use.
 std::vector<Figure> measureIdle(const std::string &guest, const Sizes &sizes);
 

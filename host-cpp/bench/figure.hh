@@ -43,6 +43,9 @@ struct Sizes {
   int scale_reps = 0;
   /// Rounds of the seven scenarios per instance in the throughput figure.
   int scenario_rounds = 0;
+  /// Rounds of the component calls (just-add, point-add, transform-string
+  /// on 1 KiB, summarize on 1 000 values) per repetition.
+  int component_rounds = 0;
 };
 
 /// `full` (the default run) or `smoke` (tiny counts).

@@ -23,6 +23,9 @@ constexpr std::string_view kUsage =
   --rust FILE  join the figures of host-bench-rs, read from FILE (its --out)
   --out FILE   write the joined results to FILE (default bench-results.json),
                and the scaling curves as an SVG plot next to it (.svg)
+  --component FILE
+               the component whose calls call.component.* times (default:
+               guest-component-bench.wasm next to guest-bench.wasm)
   --help
 Exit status: 0 measured (missed targets are reported, not errors), 1 a
 measurement failed, 2 usage or file error.
@@ -32,6 +35,7 @@ struct Options {
   Sizes sizes = sizesFor("full");
   std::string guest;
   std::string rust;
+  std::string component;
   std::string out = "bench-results.json";
 };
 
@@ -67,6 +71,8 @@ Options parseOptions(int argc, char **argv) {
       options.rust = value(i);
     } else if (arg == "--out") {
       options.out = value(i);
+    } else if (arg == "--component") {
+      options.component = value(i);
     } else if (arg.rfind("--", 0) == 0) {
       throw UsageError{"unknown option '" + std::string(arg) + "'"};
     } else if (options.guest.empty()) {
@@ -80,6 +86,10 @@ Options parseOptions(int argc, char **argv) {
   }
   if (reps > 0) {
     options.sizes.reps = reps;
+  }
+  if (options.component.empty()) {
+    options.component =
+        (std::filesystem::path(options.guest).parent_path() / "guest-component-bench.wasm").string();
   }
   return options;
 }
@@ -112,6 +122,7 @@ std::vector<Summary> measureAll(const Options &options) {
   std::cerr << "host-bench: measuring (" << sizes.mode << ", " << sizes.reps
             << " repetitions per figure)\n";
   add(measureCalls(host, defaults, sizes));
+  add(measureComponent(options.component, sizes));
   add(measureMemory(host, sizes));
   add(measureIdle(options.guest, sizes));
   add(measureStartup(wasm, sizes));

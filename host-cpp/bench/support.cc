@@ -25,6 +25,7 @@ Sizes sizesFor(const std::string &mode) {
   sizes.idle_ms = json.at("idle_ms").get<int>();
   sizes.scale_reps = json.at("scale_reps").get<int>();
   sizes.scenario_rounds = json.at("scenario_rounds").get<int>();
+  sizes.component_rounds = json.at("component_rounds").get<int>();
   return sizes;
 }
 

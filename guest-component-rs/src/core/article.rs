@@ -22,7 +22,7 @@ pub trait HostEnv {
 
 /// Pattern 1: `left + right`, wrapping.
 pub fn perform_basic_add(left: u64, right: u64) -> u64 {
-    println!("[WASM Core] perform_basic_add: {left} + {right}");
+    say!("[WASM Core] perform_basic_add: {left} + {right}");
     left.wrapping_add(right)
 }
 
@@ -30,19 +30,19 @@ pub fn perform_basic_add(left: u64, right: u64) -> u64 {
 /// stores `v + input + 5` back into the host (all wrapping), in that order.
 /// Returns the value it stored.
 pub fn perform_host_calls_test(host: &mut impl HostEnv, input: i32) -> i32 {
-    println!("[WASM Core] perform_host_calls_test with input: {input}");
+    say!("[WASM Core] perform_host_calls_test with input: {input}");
     host.log_value(input.wrapping_mul(2));
     let host_val = host.get_shared_value();
-    println!("[WASM Core] Received value from host: {host_val}");
+    say!("[WASM Core] Received value from host: {host_val}");
     let new_host_val = host_val.wrapping_add(input).wrapping_add(5);
-    println!("[WASM Core] Setting host value to: {new_host_val}");
+    say!("[WASM Core] Setting host value to: {new_host_val}");
     host.set_shared_value(new_host_val);
     new_host_val
 }
 
 /// Pattern 3: componentwise sum, wrapping.
 pub fn add_points(a: Point, b: Point) -> Point {
-    println!("[WASM Core] add_points called with p1: {a:?}, p2: {b:?}");
+    say!("[WASM Core] add_points called with p1: {a:?}, p2: {b:?}");
     Point {
         x: a.x.wrapping_add(b.x),
         y: a.y.wrapping_add(b.y),
@@ -87,8 +87,8 @@ pub fn perform_simple_add_and_read_internal_state(
     right: u64,
     current_plugin_val: i32,
 ) -> u64 {
-    println!("[WASM Core] Current plugin's internal shared value: {current_plugin_val}");
-    println!("[WASM Core] Performing simple add: {left} + {right}");
+    say!("[WASM Core] Current plugin's internal shared value: {current_plugin_val}");
+    say!("[WASM Core] Performing simple add: {left} + {right}");
     left.wrapping_add(right)
 }
 

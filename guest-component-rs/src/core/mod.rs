@@ -14,6 +14,19 @@
 
 #![forbid(unsafe_code)]
 
+/// The guest's narration (the `[WASM Core] ...` lines on its stdout): printed,
+/// unless the cargo feature `quiet` leaves it out (`guest-component-bench.wasm`,
+/// whose calls the benchmark times without the cost of formatting and WASI
+/// writes).
+/// Defined before the `mod` lines: in scope in every file below.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if !cfg!(feature = "quiet") {
+            println!($($arg)*);
+        }
+    };
+}
+
 mod article;
 mod counter;
 mod journal;

@@ -5,7 +5,7 @@
 /// several, "ß" becomes "SS"), so the result can be longer than the input.
 pub fn transform_text(text: &str) -> String {
     let output: String = text.chars().rev().flat_map(char::to_uppercase).collect();
-    println!("[WASM Core] transform_text: {text:?} -> {output:?}");
+    say!("[WASM Core] transform_text: {text:?} -> {output:?}");
     output
 }
 
