@@ -1,5 +1,6 @@
 // `host`: runs the tutorial's scenarios (or one `--call`) against a module.
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -8,6 +9,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "article_host.hh"
@@ -79,13 +81,49 @@ int checkedOutput(int status) {
   return status;
 }
 
-/// Whether the file starts as a component (not a core module); false when it
-/// cannot be read (the core path reports that).
+/// Whether WAT text starts as a component: `(component` first, after
+/// whitespace, `;;` line comments and `(; ... ;)` block comments (not
+/// nested), followed by whitespace, `$`, `(` or `)`. Only the first 64 KiB
+/// are looked at.
+bool isComponentText(std::istream &file) {
+  std::string text(64 * 1024, '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(file.gcount()));
+  size_t at = 0;
+  while (at < text.size()) {
+    if (std::isspace(static_cast<unsigned char>(text[at])) != 0) {
+      ++at;
+    } else if (text.compare(at, 2, ";;") == 0) {
+      at = text.find('\n', at);
+    } else if (text.compare(at, 2, "(;") == 0) {
+      at = text.find(";)", at + 2);
+      at = at == std::string::npos ? at : at + 2;
+    } else {
+      break;
+    }
+  }
+  constexpr std::string_view kOpen = "(component";
+  if (at >= text.size() || text.compare(at, kOpen.size(), kOpen) != 0) {
+    return false;
+  }
+  const size_t next = at + kOpen.size();
+  return next < text.size() && (std::isspace(static_cast<unsigned char>(text[next])) != 0 ||
+                                text[next] == '$' || text[next] == '(' || text[next] == ')');
+}
+
+/// Whether the file is a component (not a core module): the binary header,
+/// or for a `.wat` name the text's first form. False when it cannot be read
+/// (the core path reports that).
 bool isComponentFile(const std::string &path) {
   std::ifstream file(path, std::ios::binary);
+  if (!std::filesystem::is_regular_file(path) || !file) {
+    return false;
+  }
+  if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".wat") == 0) {
+    return isComponentText(file);
+  }
   std::array<uint8_t, 8> header{};
-  if (!std::filesystem::is_regular_file(path) ||
-      !file.read(reinterpret_cast<char *>(header.data()), header.size())) {
+  if (!file.read(reinterpret_cast<char *>(header.data()), header.size())) {
     return false;
   }
   return component::ComponentHost::isComponent(header);

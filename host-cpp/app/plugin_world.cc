@@ -54,14 +54,15 @@ void Journal::append(std::string line) {
   lines.push_back(std::move(line));
 }
 
-void defineHostInterface(component::ComponentHost &host, ComponentHostState &state) {
+component::HostResource<Journal> &defineHostInterface(component::ComponentHost &host,
+                                                      ComponentHostState &state) {
   host.defineFunction(kHostInterface, "log-value",
                       [&state](int32_t value) { state.hostLogValue(value); });
   host.defineFunction(kHostInterface, "get-shared-value",
                       [&state]() -> int32_t { return state.hostGetSharedValue(); });
   host.defineFunction(kHostInterface, "set-shared-value",
                       [&state](int32_t value) { state.hostSetSharedValue(value); });
-  host.defineResource<Journal>(kHostInterface, "journal")
+  return host.defineResource<Journal>(kHostInterface, "journal")
       .constructor([&state](std::string title) {
         if (state.journals.size() >= ComponentHostState::kKeptJournals) {
           state.journals.erase(state.journals.begin());

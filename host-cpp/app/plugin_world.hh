@@ -77,8 +77,10 @@ struct ComponentHostState : HostState {
 
 /// Defines interface `host` of the world in `host`, bound to `state` (which
 /// outlives it): log-value, get-shared-value, set-shared-value and the
-/// resource journal.
-void defineHostInterface(component::ComponentHost &host, ComponentHostState &state);
+/// resource journal (at most `ComponentHost::kDefaultMaxLiveResources` live
+/// journals), which it returns (valid as long as `host`: its `live()` count).
+component::HostResource<Journal> &defineHostInterface(component::ComponentHost &host,
+                                                      ComponentHostState &state);
 
 } // namespace wasmhost::app::world
 

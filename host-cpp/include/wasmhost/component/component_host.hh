@@ -123,11 +123,16 @@ wasmtime::Result<std::monostate> guardHostCall(std::string_view name,
 template <typename T> class HostTable {
 public:
   explicit HostTable(size_t max_live) : max_live_(max_live) {}
-  uint32_t insert(std::unique_ptr<T> object, std::string_view resource) {
+  /// Throws `WitError` when the table is full: checked before the host's
+  /// constructor runs, so that a refused guest never has one run.
+  void requireRoom(std::string_view resource) const {
     if (objects_.size() >= max_live_) {
       throw WitError("the host keeps at most " + std::to_string(max_live_) + " live '" +
                      std::string(resource) + "' resources (drop some first)");
     }
+  }
+  uint32_t insert(std::unique_ptr<T> object, std::string_view resource) {
+    requireRoom(resource);
     const uint32_t rep = next_rep_++;
     objects_.emplace(rep, std::move(object));
     return rep;
@@ -158,8 +163,8 @@ uint32_t newHostResourceType();
 /// to (`resource journal` in WIT). Made by `ComponentHost::defineResource`;
 /// its constructor and methods are added with `constructor` and `method`.
 /// The objects live in the host (at most `maxLive()` at a time; a guest's
-/// constructor call past that fails), until the guest drops its handle or the
-/// instance goes.
+/// constructor call past that fails, without running the C++ constructor),
+/// until the guest drops its handle or the instance goes.
 template <typename T> class HostResource {
 public:
   /// The WIT constructor: `fn(args...)` returns the new object (a `T` or a
@@ -433,6 +438,7 @@ template <typename T> template <typename F> HostResource<T> &HostResource<T>::co
           [=](wasmtime::Store::Context cx, const wc::FuncType &, wasmtime::Span<wc::Val> args,
               wasmtime::Span<wc::Val> results) -> wasmtime::Result<std::monostate> {
             return detail::guardHostCall(full, [&] {
+              table->requireRoom(resource);
               auto lifted = detail::liftArgs<A...>(args, std::index_sequence_for<A...>{});
               std::unique_ptr<T> object;
               if constexpr (std::is_same_v<Made, std::unique_ptr<T>>) {

@@ -1,0 +1,96 @@
+// The plugin world's host interface (the app's `world::defineHostInterface`)
+// against guest-component-hostile.wasm's journal floods: a guest that
+// appends lines forever, or creates journals forever, ends with a trap naming
+// the host's bound, and the host holds no more than that bound meanwhile.
+// (Through the CLI `fill-journal` cannot be called: its list<string>
+// parameter is not a command-line argument.)
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "plugin_world.hh"
+#include "wasmhost/component/component_host.hh"
+
+namespace {
+
+using wasmhost::Error;
+using wasmhost::ErrorKind;
+using wasmhost::WasmHostOptions;
+using wasmhost::app::world::ComponentHostState;
+using wasmhost::app::world::Journal;
+using wasmhost::component::ComponentHost;
+using wasmhost::component::HostResource;
+
+struct HostileComponent : ::testing::Test {
+  HostileComponent() : host(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, quiet()) {}
+
+  static WasmHostOptions quiet() {
+    WasmHostOptions options;
+    options.narration = nullptr;
+    options.guest_stdout = false;
+    return options;
+  }
+
+  /// `fill-journal(title, [])`'s error; fails the test when it returns.
+  Error fillJournalError(const std::string &title) {
+    auto fill = host.func<uint32_t(std::string, std::vector<std::string>)>("fill-journal");
+    auto result = fill.call(title, {});
+    EXPECT_FALSE(result) << "fill-journal(\"" << title << "\") returned " << result.ok();
+    return result ? Error(ErrorKind::Io, "returned") : result.err();
+  }
+
+  ComponentHostState state;
+  ComponentHost host;
+  HostResource<Journal> *journals = nullptr;
+
+  void SetUp() override {
+    journals = &wasmhost::app::world::defineHostInterface(host, state);
+    host.instantiate();
+  }
+};
+
+TEST_F(HostileComponent, FloodingOneJournalTrapsAtItsLineBound) {
+  const Error error = fillJournalError("flood-lines");
+  EXPECT_EQ(error.kind(), ErrorKind::Trap) << error.what();
+  EXPECT_NE(std::string(error.what())
+                .find("host function '[method]journal.append' failed: "
+                      "journal 'flood-lines' is full: the host keeps at "
+                      "most 10000 lines"),
+            std::string::npos)
+      << error.what();
+  // The host kept the bound, not more: one journal of 10000 lines.
+  EXPECT_EQ(journals->live(), 1U);
+  ASSERT_EQ(state.journals.size(), 1U);
+  EXPECT_EQ(state.journals.back().title, "flood-lines");
+  ASSERT_EQ(state.journals.back().lines.size(), Journal::kMaxLines);
+  EXPECT_EQ(state.journals.back().lines.front(), "line 0");
+  EXPECT_EQ(state.journals.back().lines.back(), "line 9999");
+}
+
+TEST_F(HostileComponent, CreatingJournalsForeverTrapsAtTheLiveBound) {
+  const Error error = fillJournalError("flood-journals");
+  EXPECT_EQ(error.kind(), ErrorKind::Trap) << error.what();
+  EXPECT_NE(std::string(error.what())
+                .find("host function '[constructor]journal' failed: the "
+                      "host keeps at most 1024 live 'journal' resources"),
+            std::string::npos)
+      << error.what();
+  // Every handle the guest kept is live, up to the bound; the records of
+  // them are bounded apart from that.
+  EXPECT_EQ(journals->maxLive(), ComponentHost::kDefaultMaxLiveResources);
+  EXPECT_EQ(journals->live(), ComponentHost::kDefaultMaxLiveResources);
+  ASSERT_EQ(state.journals.size(), ComponentHostState::kKeptJournals);
+  EXPECT_EQ(state.journals.back().title, "journal 1023");
+}
+
+TEST_F(HostileComponent, OrdinaryInputsBehave) {
+  auto fill = host.func<uint32_t(std::string, std::vector<std::string>)>("fill-journal");
+  auto length = fill.call("notes", {"a", "b"});
+  ASSERT_TRUE(length) << length.err().what();
+  EXPECT_EQ(length.ok(), 2U);
+  EXPECT_EQ(journals->live(), 0U) << "the guest dropped its handle";
+}
+
+} // namespace
