@@ -9,13 +9,14 @@
 //! (`host-cpp/bench/spec.json`); the results are written as JSON with
 //! serde_json, for `host-bench` to join into `bench-results.json`.
 //!
-//! Usage: host-bench-rs [--smoke] [--reps N] [--out FILE] [--experiments]
-//!        <guest-bench.wasm>
+//! Usage: host-bench-rs [--smoke] [--reps N] [--out FILE] [--component FILE]
+//!        [--experiments] <guest-bench.wasm>
 //!
 //! `--experiments` measures the compute suite as wasm under several Cranelift
 //! settings (opt level, CPU features, bounds checks, register allocator) and
 //! prints what each changes, instead of the figures.
 
+mod component;
 mod figure;
 mod spec;
 
@@ -38,6 +39,8 @@ struct Options {
     sizes: Sizes,
     out: PathBuf,
     guest: PathBuf,
+    /// The component of `call.component.*`.
+    component: PathBuf,
     experiments: bool,
 }
 
@@ -47,6 +50,7 @@ fn parse_args(spec: &Spec) -> Result<Options> {
     let mut out = PathBuf::from("bench-rs.json");
     let mut guest = None;
     let mut experiments = false;
+    let mut component = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -67,9 +71,15 @@ fn parse_args(spec: &Spec) -> Result<Options> {
                     .ok_or_else(|| format_err!("--out needs a file name"))?
                     .into();
             }
+            "--component" => {
+                component =
+                    Some(PathBuf::from(args.next().ok_or_else(|| {
+                        format_err!("--component needs a file name")
+                    })?));
+            }
             "--help" => {
                 println!(
-                    "Usage: host-bench-rs [--smoke] [--reps N] [--out FILE] [--experiments] <guest-bench.wasm>"
+                    "Usage: host-bench-rs [--smoke] [--reps N] [--out FILE] [--component FILE] [--experiments] <guest-bench.wasm>"
                 );
                 std::process::exit(0);
             }
@@ -84,10 +94,13 @@ fn parse_args(spec: &Spec) -> Result<Options> {
         sizes.kernel_reps = reps;
     }
     let guest = guest.ok_or_else(|| format_err!("missing guest-bench.wasm"))?;
+    // By default the benchmark's quiet component, next to guest-bench.wasm.
+    let component = component.unwrap_or_else(|| guest.with_file_name("guest-component-bench.wasm"));
     Ok(Options {
         sizes,
         out,
         guest,
+        component,
         experiments,
     })
 }
@@ -212,6 +225,7 @@ fn run(spec: &Spec, options: &Options) -> Result<Vec<Figure>> {
         )?;
         figures.extend(pair);
     }
+    figures.extend(component::measure(spec, sizes, &options.component)?);
     let mut produced: Vec<&str> = figures.iter().map(|figure| figure.key.as_str()).collect();
     produced.sort_unstable();
     ensure!(

@@ -17,6 +17,8 @@ pub struct Sizes {
     pub calls: u32,
     /// Guest-to-host calls (`bench_call_host(n)`) per repetition.
     pub host_calls: i32,
+    /// Rounds of the component calls per repetition.
+    pub component_rounds: u32,
     /// Repetitions of each kernel (fewer than `reps`: each takes tens of ms).
     pub kernel_reps: usize,
     /// Each kernel of the suite and its size, in the spec's order.
@@ -117,6 +119,7 @@ impl Spec {
             reps: usize::try_from(number(sizes, "reps")?)?,
             calls: u32::try_from(number(sizes, "calls")?)?,
             host_calls: i32::try_from(number(sizes, "host_calls")?)?,
+            component_rounds: u32::try_from(number(sizes, "component_rounds")?)?,
             kernel_reps: usize::try_from(number(sizes, "kernel_reps")?)?,
             kernels,
         })
