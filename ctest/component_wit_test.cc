@@ -670,6 +670,24 @@ TEST_F(ComponentWit, DestroyedResourceIsDropped) {
   EXPECT_EQ(things.label.call(next).ok_ref(), "next");
 }
 
+TEST_F(ComponentWit, AssigningOverAResourceDropsTheOldOne) {
+  Things things(echo.host);
+  Resource thing = things.thing("old");
+  Resource stale(thing.handle(), nullptr);
+  thing = things.thing("new");
+  EXPECT_EQ(things.label.call(thing).ok_ref(), "new");
+  auto label = things.label.call(stale);
+  ASSERT_FALSE(label);
+  EXPECT_TRUE(has(label.err_ref().what(), "unknown handle index")) << label.err_ref().what();
+}
+
+TEST_F(ComponentWit, BorrowOfADroppedResourceIsLogicError) {
+  Things things(echo.host);
+  Resource thing = things.thing("gone");
+  thing.drop();
+  EXPECT_THROW((void)things.label.call(thing), std::logic_error);
+}
+
 TEST_F(ComponentWit, OwnedResourceCannotBePassedBack) {
   // set-label takes a borrow; an own argument would be refused at lowering.
   Things things(echo.host);
