@@ -25,7 +25,9 @@ enum class ErrorKind {
   Trap,      ///< the guest trapped: a wasm trap, the time limit, fuel, a failing host function
   Exit,      ///< the guest exited through WASI `proc_exit`
   Limit,     ///< a store limit refused what the module asked for (its initial memory, a growth)
-  GuestData, ///< the guest handed the host data it refuses (a block outside memory, bad UTF-8)
+  /// the guest handed the host data it refuses (a block outside memory, bad
+  /// UTF-8), or a component call's argument is a value WIT cannot carry
+  GuestData,
   /// the engine cannot be made as asked: a debugging or profiling option that
   /// the Wasmtime build (its cargo features) or the platform does not support
   Unsupported,

@@ -76,6 +76,30 @@ std::string oneLine(const std::string &message) {
   return cause.empty() ? first : cause;
 }
 
+/// Wasmtime's whole error chain on one line, its causes joined with ": "
+/// (a link error names the import only in a cause between the first line
+/// and the last).
+std::string chainLine(const std::string &message) {
+  std::istringstream lines(message);
+  std::string line;
+  std::string joined;
+  while (std::getline(lines, line)) {
+    const auto start = line.find_first_not_of(' ');
+    std::string trimmed = start == std::string::npos ? "" : line.substr(start);
+    if (trimmed.empty() || trimmed == "Caused by:") {
+      continue;
+    }
+    const auto colon = trimmed.find(": ");
+    if (colon != std::string::npos && colon > 0 &&
+        std::all_of(trimmed.begin(), trimmed.begin() + static_cast<std::ptrdiff_t>(colon),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
+      trimmed = trimmed.substr(colon + 2); // "0: message" in a numbered chain
+    }
+    joined += (joined.empty() ? "" : ": ") + trimmed;
+  }
+  return joined;
+}
+
 } // namespace
 
 ComponentHost::ComponentHost(std::string wasm_path, WasmHostOptions options)
@@ -246,7 +270,7 @@ void ComponentHost::instantiate() {
         (contains(message, "matching implementation was not found") ||
          contains(message, "was not found in the linker") || contains(message, "import"))) {
       throw Error(ErrorKind::Link,
-                  "cannot instantiate component '" + name_ + "': " + oneLine(message));
+                  "cannot instantiate component '" + name_ + "': " + chainLine(message));
     }
     throw callError("instantiating component '" + name_ + "'", instance.err());
   }

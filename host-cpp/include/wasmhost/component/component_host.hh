@@ -193,7 +193,11 @@ template <typename Signature> class TypedFunc;
 
 /// An export checked once against the C++ signature `R(A...)` and bound to
 /// its host's instance. `call` returns the result or the call's `Error`
-/// (`Trap`, `Exit`, `Limit`). Valid while the host's instance lives.
+/// (`Trap`, `Exit`, `Limit`), and never throws for a value: an argument WIT
+/// cannot carry (a `char32_t` that is not a Unicode scalar value, an enum or
+/// flags value outside its cases, an owned `Resource`) is `GuestData`
+/// before the guest is entered (the instance stays usable), and so is a
+/// result the host cannot lift. Valid while the host's instance lives.
 template <typename R, typename... A> class TypedFunc<R(A...)> {
 public:
   using Value = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
@@ -514,7 +518,15 @@ void HostResource<T>::addMethod(std::string_view name, F fn, R (* /*signature*/)
 template <typename R, typename... A>
 wasmtime::Result<typename TypedFunc<R(A...)>::Value, Error>
 TypedFunc<R(A...)>::call(const A &...args) const {
-  std::array<wc::Val, sizeof...(A)> params{Wit<std::remove_cvref_t<A>>::lower(args)...};
+  std::optional<std::array<wc::Val, sizeof...(A)>> lowered;
+  try {
+    lowered.emplace(std::array<wc::Val, sizeof...(A)>{Wit<std::remove_cvref_t<A>>::lower(args)...});
+  } catch (const WitError &error) {
+    return Error(ErrorKind::GuestData, "'" + name_ +
+                                           "' was not called: an argument WIT cannot carry: " +
+                                           std::string(error.what()));
+  }
+  auto &params = *lowered;
   constexpr size_t kResults = std::is_void_v<R> ? 0 : 1;
   auto results = [] {
     if constexpr (kResults == 1) {

@@ -464,8 +464,12 @@ template <typename T> struct WitFlags {
         set.emplace_back(names[i]);
       }
     }
-    if (names.size() < sizeof(Bits) * 8 && (bits >> names.size()) != 0) {
-      throw WitError(name() + ": bits beyond its " + std::to_string(names.size()) + " flags");
+    // Only when the flags leave bits of `Bits` unused (a shift by its whole
+    // width is undefined).
+    if constexpr (EnumNames<T>::names.size() < sizeof(Bits) * 8) {
+      if ((bits >> EnumNames<T>::names.size()) != 0) {
+        throw WitError(name() + ": bits beyond its " + std::to_string(names.size()) + " flags");
+      }
     }
     return wc::Val(wc::Flags(std::move(set)));
   }
