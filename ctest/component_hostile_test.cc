@@ -94,3 +94,34 @@ TEST_F(HostileComponent, OrdinaryInputsBehave) {
 }
 
 } // namespace
+
+namespace {
+
+// Hosts sharing one compiled component: each has its own store, guest state
+// and host state; the second compiles nothing and is told apart by its own
+// errors.
+TEST_F(HostileComponent, ASharingHostHasItsOwnInstanceAndState) {
+  ComponentHost second = ComponentHost::sharingComponentOf(host);
+  ComponentHostState second_state;
+  wasmhost::app::world::defineHostInterface(second, second_state);
+  second.instantiate();
+  host.func<void(int32_t)>("set-plugin-value")(777);
+  EXPECT_EQ(second.func<int32_t()>("get-plugin-value")(), 100);
+  EXPECT_EQ(host.func<int32_t()>("get-plugin-value")(), 777);
+  host.func<void(int32_t)>("trigger-host-calls")(7);
+  EXPECT_EQ(state.shared_host_value, 54);
+  EXPECT_EQ(second_state.shared_host_value, 42);
+  EXPECT_EQ(second.name(), host.name());
+  // A trap in one instance leaves the other callable.
+  auto trapped = host.func<uint64_t(uint64_t, uint64_t)>("just-add").call(1, 0);
+  ASSERT_FALSE(trapped);
+  EXPECT_EQ(trapped.err().kind(), ErrorKind::Trap);
+  EXPECT_EQ(second.func<uint64_t(uint64_t, uint64_t)>("just-add")(40, 2), uint64_t{42});
+}
+
+TEST_F(HostileComponent, ASharingHostRefusesCallsBeforeItsInstantiate) {
+  ComponentHost second = ComponentHost::sharingComponentOf(host);
+  EXPECT_THROW(second.func<int32_t()>("get-plugin-value"), std::logic_error);
+}
+
+} // namespace

@@ -89,7 +89,8 @@ Options parseOptions(int argc, char **argv) {
   }
   if (options.component.empty()) {
     options.component =
-        (std::filesystem::path(options.guest).parent_path() / "guest-component-bench.wasm").string();
+        (std::filesystem::path(options.guest).parent_path() / "guest-component-bench.wasm")
+            .string();
   }
   return options;
 }

@@ -116,6 +116,20 @@ ComponentHost::ComponentHost(std::vector<uint8_t> wasm_bytes, std::string name,
         load_report_ = std::move(compiled.report);
         return std::move(compiled.artifact);
       }()) {
+  startLimits();
+}
+
+ComponentHost::ComponentHost(const ComponentHost &other, SharedComponent /*tag*/)
+    : name_(other.name_), options_(other.options_), engine_(other.engine_),
+      load_report_(other.load_report_), component_(other.component_) {
+  startLimits();
+}
+
+ComponentHost ComponentHost::sharingComponentOf(const ComponentHost &other) {
+  return ComponentHost(other, SharedComponent{});
+}
+
+void ComponentHost::startLimits() {
   if (options_.profiler == Profiler::Guest) {
     throw Error(ErrorKind::Unsupported,
                 "the guest profiler samples core modules only, not components");
@@ -136,7 +150,7 @@ ComponentHost::ComponentHost(std::vector<uint8_t> wasm_bytes, std::string name,
 
 ComponentHost::~ComponentHost() {
   if (store_life_) {
-    store_life_->context = nullptr;
+    store_life_->host = nullptr;
   }
   // The guest's handles go with the store; the host's objects with them.
   instance_.reset();
@@ -251,7 +265,7 @@ void ComponentHost::instantiate() {
 
   store_.emplace(engine_);
   store_life_ = std::make_shared<detail::StoreLife>();
-  store_life_->context = store_->context().capi();
+  store_life_->host = this;
   ::wasmhost::detail::applyStoreLimits(*store_, options_);
   ::wasmhost::detail::setSandboxWasi(store_->context(), options_);
   if (ticker_) {
@@ -360,6 +374,17 @@ wasmtime::Result<std::monostate, Error> ComponentHost::callDynamic(const wc::Fun
     return callError(what, called.err());
   }
   return std::monostate();
+}
+
+void ComponentHost::dropResource(const wc::ResourceAny &handle) {
+  requireInstance();
+  armLimits();
+  ++entry_depth_;
+  auto dropped = handle.drop(store_->context());
+  --entry_depth_;
+  if (!dropped) {
+    throw callError("dropping a resource", dropped.err());
+  }
 }
 
 Error ComponentHost::callError(std::string_view what, const wasmtime::Error &error) const {

@@ -1,5 +1,6 @@
 #include "wasmhost/component/wit.hh"
 
+#include "wasmhost/component/component_host.hh"
 #include "wasmhost/component/resource.hh"
 
 namespace wasmhost::component {
@@ -202,13 +203,10 @@ void Resource::drop() {
   }
   auto handle = std::move(*handle_);
   handle_.reset();
-  if (store_ == nullptr || store_->context == nullptr) {
+  if (store_ == nullptr || store_->host == nullptr) {
     return; // the store, and the resource with it, is gone
   }
-  auto dropped = handle.drop(wasmtime::Store::Context(store_->context));
-  if (!dropped) {
-    throw WitError("dropping the resource failed: " + dropped.err().message());
-  }
+  store_->host->dropResource(handle);
 }
 
 void Resource::dropQuietly() noexcept {

@@ -234,6 +234,11 @@ public:
   /// name ends in `.wat`). Throws `Error` (`Io`, `Compile`, `Unsupported`).
   explicit ComponentHost(std::string wasm_path, WasmHostOptions options = {});
   ComponentHost(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOptions options = {});
+  /// Another host of `other`'s compiled component: the same engine, options
+  /// and component, nothing compiled again; its definitions, store and
+  /// instance are its own (none yet). For many instances of one component
+  /// (the C API has no component `InstancePre`).
+  static ComponentHost sharingComponentOf(const ComponentHost &other);
   ~ComponentHost();
   ComponentHost(const ComponentHost &) = delete;
   ComponentHost &operator=(const ComponentHost &) = delete;
@@ -305,6 +310,9 @@ public:
 
 private:
   template <typename Signature> friend class TypedFunc;
+  friend class Resource;
+  /// `Resource::drop`: the guest's destructor, under the limits of a call.
+  void dropResource(const wc::ResourceAny &handle);
   template <typename T> friend class HostResource;
 
   template <typename R, typename... A>
@@ -322,6 +330,10 @@ private:
   void addFunction(std::string_view interface, std::string_view name, F fn,
                    R (* /*signature*/)(A...));
 
+  struct SharedComponent {};
+  ComponentHost(const ComponentHost &other, SharedComponent tag);
+  /// The ticker and the time limit of the options (both constructors).
+  void startLimits();
   void requireSetUp(std::string_view what) const;
   void requireInstance() const;
   static std::string qualified(std::string_view interface, std::string_view name);

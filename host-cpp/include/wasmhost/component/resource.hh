@@ -17,12 +17,14 @@
 
 namespace wasmhost::component {
 
+class ComponentHost;
+
 namespace detail {
 
-/// A store as its resource handles see it: the context while the store
-/// lives, null after. Shared by the store's owner and every handle.
+/// A store as its resource handles see it: its host while the store lives,
+/// null after. Shared by the store's owner and every handle.
 struct StoreLife {
-  wasmtime_context_t *context = nullptr;
+  ComponentHost *host = nullptr;
 };
 
 /// The store whose call is lifting values on this thread (set by the call
@@ -59,7 +61,8 @@ public:
 
   /// Whether the handle still owns a resource.
   [[nodiscard]] bool valid() const { return handle_.has_value(); }
-  /// Drops the resource now. Throws `WitError` when the guest's destructor
+  /// Drops the resource now: the guest's destructor runs under the host's
+  /// time limit and fuel, as a call does. Throws `Error` (`Trap`) when it
   /// fails (the handle is gone either way).
   void drop();
   /// The handle; `std::logic_error` once dropped.
