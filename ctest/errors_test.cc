@@ -222,6 +222,10 @@ TEST(FailedReinstantiation, LeavesNoHandleThatCanReachAStore) {
   auto func = host.getFunction("answer");
   ASSERT_TRUE(func);
   EXPECT_EQ(std::get<0>(answer.ok_ref().call().unwrap()), 42);
+  // By name too, twice: the second call is the export cache's last hit.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(std::get<0>(host.callFunction<std::tuple<int32_t>>("answer").unwrap()), 42);
+  }
 
   const Error failed = errorOf([&] { host.reinstantiate(); });
   EXPECT_EQ(failed.kind(), ErrorKind::Trap);

@@ -723,3 +723,23 @@ TEST_F(GuestFixture, TheLastHitOfTheExportCacheIsCheckedByBytesAndType) {
 }
 
 } // namespace
+
+namespace {
+
+// Two exports of one signature and one name length, called by name in turns:
+// each call replaces the last hit, and each must reach its own export (the
+// names differ only past their first eight bytes).
+TEST_F(BenchGuestFixture, TwoNamesCalledInTurnsEachReachTheirOwnExport) {
+  using Checksum = std::tuple<int64_t>;
+  using Size = std::tuple<int32_t>;
+  for (int round = 0; round < 3; ++round) {
+    auto hash = host.callFunction<Checksum, Size>("bench_kernel_hash", {100});
+    ASSERT_TRUE(hash) << hash.err().message();
+    EXPECT_EQ(std::get<0>(hash.ok()), int64_t{2458476308812758351});
+    auto sort = host.callFunction<Checksum, Size>("bench_kernel_sort", {100});
+    ASSERT_TRUE(sort) << sort.err().message();
+    EXPECT_EQ(std::get<0>(sort.ok()), int64_t{14994624640862});
+  }
+}
+
+} // namespace

@@ -152,16 +152,26 @@ public:
   /// once started. The export is looked up and type-checked once per name and
   /// signature; later calls find the checked handle without allocating.
   template <typename Results, typename Params = std::tuple<>>
-  wasmtime::TrapResult<Results> callFunction(std::string_view func_name,
-                                             const Params &params = Params()) {
-    if (const auto *cached = exports_.findTyped<Params, Results>(func_name)) {
-      return TypedExport<Results, Params>(*cached, *this).call(params);
+  [[gnu::always_inline]] wasmtime::TrapResult<Results>
+  callFunction(std::string_view func_name, const Params &params = Params()) {
+    // Inlined, like `TypedExport::call`, with the look-up past the last hit
+    // and the first look-up out of line: a hit costs the last-hit test on
+    // top of the typed call.
+    const auto *typed = exports_.findTyped<Params, Results>(func_name);
+    if (typed == nullptr) [[unlikely]] {
+      auto looked_up = typedFunction<Params, Results>(func_name);
+      if (!looked_up) {
+        return looked_up.err();
+      }
+      typed = looked_up.ok();
     }
-    auto typed = typedFunction<Params, Results>(func_name);
-    if (!typed) {
-      return typed.err();
-    }
-    return TypedExport<Results, Params>(typed.ok(), *this).call(params);
+    // No generation check (`TypedExport::call`'s): the cache holds handles
+    // of the current instance only, emptied by every instantiation and by
+    // `reinstantiate`, even a failed one, after which the look-up refuses.
+    // A copy (two words): a host function the guest calls may call by name
+    // too and add a handle to the cache, which may move the handles.
+    const wasmtime::TypedFunc<Params, Results> func = *typed;
+    return callTyped(func, params);
   }
 
   /// `callFunction` for exports that return nothing.
@@ -185,7 +195,7 @@ public:
     if (!typed) {
       return typed.err();
     }
-    return TypedExport<Results, Params>(typed.ok(), *this);
+    return TypedExport<Results, Params>(*typed.ok(), *this);
   }
 
   /// Calls `func` (an export of this instance) with dynamically typed
@@ -286,15 +296,36 @@ private:
     return time_limit_ - (now - call_start_);
   }
 
+  /// One call of `func`, a handle of the current instance checked against
+  /// `Params -> Results`, under the limits: what `TypedExport::call` and
+  /// `callFunction` do once they hold the handle. Always inlined: out of
+  /// line, its frame and the result copied through memory cost a call by
+  /// name or a typed call about 15 % (measured, docs/benchmarks.md).
+  template <typename Results, typename Params>
+  [[gnu::always_inline]] wasmtime::TrapResult<Results>
+  callTyped(const wasmtime::TypedFunc<Params, Results> &func, const Params &params) {
+    const EntryScope entry(*this);
+    auto result = func.call(store_context_, params);
+    guestReturned();
+    if (!result) {
+      return asTrap(result.err());
+    }
+    return result;
+  }
+
   /// Looks up export `func_name` as a typed function once; later calls with
-  /// the same name and types reuse the checked handle. Private: a bare
-  /// `TypedFunc` would skip the limits.
+  /// the same name and types reuse the checked handle. Returns the handle in
+  /// the cache (valid until the next instantiation or the next handle added
+  /// for that export: copy it or use it at once). Private: a bare `TypedFunc`
+  /// would skip the limits. Out of line: the first call by a name and
+  /// signature takes it, later ones only `ExportCache::findTyped`.
   template <typename Params, typename Results>
-  wasmtime::Result<wasmtime::TypedFunc<Params, Results>, wasmtime::TrapError>
+  [[gnu::noinline]] wasmtime::Result<const wasmtime::TypedFunc<Params, Results> *,
+                                     wasmtime::TrapError>
   typedFunction(std::string_view func_name) {
     using Typed = wasmtime::TypedFunc<Params, Results>;
     if (const auto *cached = exports_.findTyped<Params, Results>(func_name)) {
-      return *cached;
+      return cached;
     }
     auto found = findExport(func_name);
     if (!found) {
@@ -309,7 +340,7 @@ private:
                                          wasmtime::WasmTypeList<Results>::types())));
     }
     cached.typed.emplace_back(typeid(Typed), typed.ok());
-    return typed.ok();
+    return std::any_cast<Typed>(&cached.typed.back().second);
   }
 
   /// The cached entry of export `func_name`, looked up on first use. Valid
@@ -437,13 +468,7 @@ public:
       return wasmtime::TrapError(wasmtime::Error(
           "stale handle: the module was re-instantiated since it was made; get a new one"));
     }
-    const PluginInstance::EntryScope entry(*instance_);
-    auto result = func_.call(instance_->store_context_, params);
-    instance_->guestReturned();
-    if (!result) {
-      return PluginInstance::asTrap(result.err());
-    }
-    return result;
+    return instance_->callTyped(func_, params);
   }
 
 private:

@@ -126,10 +126,11 @@ public:
 
   // --- Calls into the guest (`PluginInstance`). ------------------------------
 
+  /// Inlined like `PluginInstance::callFunction`, which it wraps.
   template <typename Results, typename Params = std::tuple<>>
-  wasmtime::TrapResult<Results> callFunction(std::string_view func_name,
-                                             const Params &params = Params()) {
-    if (!instance_) {
+  [[gnu::always_inline]] wasmtime::TrapResult<Results>
+  callFunction(std::string_view func_name, const Params &params = Params()) {
+    if (!instance_) [[unlikely]] {
       return notInitialized(func_name);
     }
     return instance_->callFunction<Results, Params>(func_name, params);

@@ -76,24 +76,13 @@ public:
   template <typename Params, typename Results>
   const wasmtime::TypedFunc<Params, Results> *findTyped(std::string_view name) const {
     using Typed = wasmtime::TypedFunc<Params, Results>;
-    // The last hit first: a hot loop calls one export by one name.
-    if (last_type_ == &typeid(Typed) && sameName(name, last_name_)) {
+    // The last hit first: a hot loop calls one export by one name. The
+    // bytes are compared, not only the pointer and size: a caller may reuse
+    // one buffer for another name.
+    if (last_type_ == &typeid(Typed) && sameName(name, last_name_)) [[likely]] {
       return static_cast<const Typed *>(last_typed_);
     }
-    auto cached = exports_.find(name);
-    if (cached == exports_.end()) {
-      return nullptr;
-    }
-    for (const auto &[type, handle] : cached->second.typed) {
-      if (type == typeid(Typed)) {
-        const Typed *typed = std::any_cast<Typed>(&handle);
-        last_name_ = cached->first; // a map key: never moves
-        last_type_ = &typeid(Typed);
-        last_typed_ = typed;
-        return typed;
-      }
-    }
-    return nullptr;
+    return findTypedInMap<Params, Results>(name);
   }
 
   /// The entry of `name`, for adding typed handles to it: forgets the last
@@ -113,6 +102,29 @@ public:
   }
 
 private:
+  /// `findTyped` past the last hit: the map, then the entry's signatures;
+  /// a hit becomes the last hit. Out of line, so that the last-hit test and
+  /// the call it guards stay small enough to inline together.
+  template <typename Params, typename Results>
+  [[gnu::noinline]] const wasmtime::TypedFunc<Params, Results> *
+  findTypedInMap(std::string_view name) const {
+    using Typed = wasmtime::TypedFunc<Params, Results>;
+    auto cached = exports_.find(name);
+    if (cached == exports_.end()) {
+      return nullptr;
+    }
+    for (const auto &[type, handle] : cached->second.typed) {
+      if (type == typeid(Typed)) {
+        const Typed *typed = std::any_cast<Typed>(&handle);
+        last_name_ = cached->first; // a map key: never moves
+        last_type_ = &typeid(Typed);
+        last_typed_ = typed;
+        return typed;
+      }
+    }
+    return nullptr;
+  }
+
   void forgetLastHit() {
     last_type_ = nullptr;
     last_typed_ = nullptr;
