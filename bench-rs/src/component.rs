@@ -67,31 +67,27 @@ fn new_store(engine: &Engine) -> Store<State> {
     )
 }
 
-fn record_x(val: &Val) -> Option<i32> {
+/// The field `name` of a record value.
+fn field<'a>(val: &'a Val, name: &str) -> Option<&'a Val> {
     match val {
-        Val::Record(fields) => {
-            fields
-                .iter()
-                .find_map(|(name, value)| match (name.as_str(), value) {
-                    ("x", Val::S32(x)) => Some(*x),
-                    _ => None,
-                })
-        }
+        Val::Record(fields) => fields
+            .iter()
+            .find_map(|(field, value)| (field == name).then_some(value)),
+        _ => None,
+    }
+}
+
+fn record_x(val: &Val) -> Option<i32> {
+    match field(val, "x") {
+        Some(Val::S32(x)) => Some(*x),
         _ => None,
     }
 }
 
 fn summary_count(val: &Val) -> Option<u32> {
     match val {
-        Val::Option(Some(summary)) => match summary.as_ref() {
-            Val::Record(fields) => {
-                fields
-                    .iter()
-                    .find_map(|(name, value)| match (name.as_str(), value) {
-                        ("count", Val::U32(count)) => Some(*count),
-                        _ => None,
-                    })
-            }
+        Val::Option(Some(summary)) => match field(summary, "count") {
+            Some(Val::U32(count)) => Some(*count),
             _ => None,
         },
         _ => None,

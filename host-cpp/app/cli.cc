@@ -9,20 +9,13 @@
 #include <wasmtime.h>
 
 #include "component_scenarios.hh"
+#include "scenario_steps.hh"
 #include "scenarios.hh"
 
 namespace wasmhost::app::cli {
 namespace {
 
-std::string joined(const std::vector<std::string> &names) {
-  std::string text;
-  for (const auto &name : names) {
-    text += (text.empty() ? "" : ", ") + name;
-  }
-  return text;
-}
-
-std::string joinedScenarioNames() { return joined(scenarioNames()); }
+std::string joinedScenarioNames() { return joinNames(scenarioNames()); }
 
 /// A whole decimal number in [low, high], or a `UsageError` naming `flag`.
 int parseBoundedCount(const std::string &flag, const std::string &text, int low, int high) {
@@ -179,7 +172,7 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
       const std::string &name = text;
       if (!isScenarioName(name) && !isComponentScenarioName(name)) {
         throw UsageError("unknown scenario '" + name + "' (scenarios: " + joinedScenarioNames() +
-                         "; of a component: " + joined(componentScenarioNames()) + ")");
+                         "; of a component: " + joinNames(componentScenarioNames()) + ")");
       }
       options.scenarios.push_back(name);
     } else if (arg == "--call") {
@@ -261,7 +254,7 @@ std::string usageText() {
        << joinedScenarioNames()
        << "\n"
           "                       of a component: "
-       << joined(componentScenarioNames())
+       << joinNames(componentScenarioNames())
        << "\n"
           "  --call EXPORT [ARG...]\n"
           "                       call any exported function instead of the scenarios; the\n"

@@ -292,19 +292,12 @@ const std::vector<std::pair<std::string, ComponentScenario>> &componentTable() {
 } // namespace
 
 const std::vector<std::string> &componentScenarioNames() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> result;
-    for (const auto &[name, function] : componentTable()) {
-      result.push_back(name);
-    }
-    return result;
-  }();
+  static const std::vector<std::string> names = namesOf(componentTable());
   return names;
 }
 
 bool isComponentScenarioName(std::string_view name) {
-  const auto &names = componentScenarioNames();
-  return std::find(names.begin(), names.end(), name) != names.end();
+  return findScenario(componentTable(), name) != nullptr;
 }
 
 std::string GuestOutput::since(uint64_t mark) const {
@@ -337,22 +330,18 @@ std::streamsize GuestOutput::xsputn(const char *data, std::streamsize size) {
 ScenarioSummary runComponentScenarios(const std::vector<std::string> &names,
                                       ComponentContext &context, std::ostream &verdicts,
                                       std::ostream &errors) {
-  const ScenarioRunner runner{
-      [&context](std::string_view name) {
-        const auto &table = componentTable();
-        auto entry = std::find_if(table.begin(), table.end(),
-                                  [&](const auto &item) { return item.first == name; });
-        if (entry == table.end()) {
-          return ScenarioResult{std::string(name), Outcome::LinkError,
-                                "'" + std::string(name) +
-                                    "' is a core-module scenario; a component has: add, "
-                                    "host-calls, point, plugin-state, verify, strings, lists, "
-                                    "results, enums, flags, guest-resource, host-resource"};
-        }
-        return runGuarded(name, [&] { entry->second(context); });
-      },
-      {},
-      context.narration};
+  const ScenarioRunner runner{[&context](std::string_view name) {
+                                const auto scenario = findScenario(componentTable(), name);
+                                if (scenario == nullptr) {
+                                  return ScenarioResult{
+                                      std::string(name), Outcome::LinkError,
+                                      "'" + std::string(name) + "' is a core-module scenario; a " +
+                                          "component has: " + joinNames(componentScenarioNames())};
+                                }
+                                return runGuarded(name, [&] { scenario(context); });
+                              },
+                              {},
+                              context.narration};
   return runScenarioList(names.empty() ? componentScenarioNames() : names, runner, verdicts,
                          errors);
 }
@@ -585,11 +574,8 @@ int runComponent(const cli::Options &options, std::ostream *narration) {
   }
   for (const auto &name : options.scenarios) {
     if (!isComponentScenarioName(name)) {
-      return reportComponentError("'" + name +
-                                      "' is not a component scenario (scenarios of a "
-                                      "component: add, host-calls, point, plugin-state, "
-                                      "verify, strings, lists, results, enums, flags, "
-                                      "guest-resource, host-resource)",
+      return reportComponentError("'" + name + "' is not a component scenario (scenarios of a " +
+                                      "component: " + joinNames(componentScenarioNames()) + ")",
                                   cli::kSetupError);
     }
   }

@@ -28,6 +28,29 @@ void scenarioVerify(ScenarioContext &context);
 void scenarioPointAlloc(ScenarioContext &context);
 void scenarioStrings(ScenarioContext &context);
 
+/// The names of a scenario table (pairs of a name and a function), in order.
+template <typename Table> std::vector<std::string> namesOf(const Table &table) {
+  std::vector<std::string> names;
+  for (const auto &entry : table) {
+    names.push_back(entry.first);
+  }
+  return names;
+}
+
+/// The function of scenario `name` in `table`, or null.
+template <typename Table>
+auto findScenario(const Table &table, std::string_view name) -> decltype(table.begin()->second) {
+  for (const auto &entry : table) {
+    if (entry.first == name) {
+      return entry.second;
+    }
+  }
+  return nullptr;
+}
+
+/// The names joined with ", ", for messages.
+std::string joinNames(const std::vector<std::string> &names);
+
 /// Ends a scenario early with an outcome; caught by `runScenario`.
 struct ScenarioStop {
   Outcome outcome;

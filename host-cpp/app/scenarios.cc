@@ -41,29 +41,28 @@ const std::vector<std::pair<std::string, ScenarioFunction>> &scenarioTable() {
 } // namespace
 
 const std::vector<std::string> &scenarioNames() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> result;
-    for (const auto &[name, function] : scenarioTable()) {
-      result.push_back(name);
-    }
-    return result;
-  }();
+  static const std::vector<std::string> names = namesOf(scenarioTable());
   return names;
 }
 
 bool isScenarioName(std::string_view name) {
-  const auto &names = scenarioNames();
-  return std::find(names.begin(), names.end(), name) != names.end();
+  return findScenario(scenarioTable(), name) != nullptr;
+}
+
+std::string joinNames(const std::vector<std::string> &names) {
+  std::string joined;
+  for (const auto &name : names) {
+    joined += (joined.empty() ? "" : ", ") + name;
+  }
+  return joined;
 }
 
 ScenarioResult runScenario(std::string_view name, ScenarioContext &context) {
-  const auto &table = scenarioTable();
-  auto entry = std::find_if(table.begin(), table.end(),
-                            [&](const auto &item) { return item.first == name; });
-  if (entry == table.end()) {
+  const auto scenario = findScenario(scenarioTable(), name);
+  if (scenario == nullptr) {
     throw std::invalid_argument("unknown scenario '" + std::string(name) + "'");
   }
-  return runGuarded(name, [&] { entry->second(context); });
+  return runGuarded(name, [&] { scenario(context); });
 }
 
 ScenarioResult runGuarded(std::string_view name, const std::function<void()> &body) {

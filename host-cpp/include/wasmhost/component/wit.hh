@@ -397,23 +397,25 @@ template <typename T> std::string caseList(std::string_view keyword) {
   return spelled + " }";
 }
 
+/// Whether an enum's or a flags type's names (`EnumType`, `FlagsType`) are
+/// `T`'s, in order.
+template <typename T, typename NamesType> bool sameNames(const NamesType &type) {
+  const auto &names = EnumNames<T>::names;
+  if (type.names_count() != names.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (type.names_nth(i) != names[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 template <typename T> struct WitEnum {
   static std::string name() { return caseList<T>("enum"); }
   static bool matches(const wc::ValType &type) {
-    if (!type.is_enum()) {
-      return false;
-    }
-    const wc::EnumType enumeration = type.enum_();
-    const auto &names = EnumNames<T>::names;
-    if (enumeration.names_count() != names.size()) {
-      return false;
-    }
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (enumeration.names_nth(i) != names[i]) {
-        return false;
-      }
-    }
-    return true;
+    return type.is_enum() && sameNames<T>(type.enum_());
   }
   static wc::Val lower(T value) {
     const auto index = static_cast<size_t>(value);
@@ -440,20 +442,7 @@ template <typename T> struct WitFlags {
   static_assert(std::is_unsigned_v<Bits>, "a flags type's underlying type is unsigned");
   static std::string name() { return caseList<T>("flags"); }
   static bool matches(const wc::ValType &type) {
-    if (!type.is_flags()) {
-      return false;
-    }
-    const wc::FlagsType flags = type.flags();
-    const auto &names = EnumNames<T>::names;
-    if (flags.names_count() != names.size()) {
-      return false;
-    }
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (flags.names_nth(i) != names[i]) {
-        return false;
-      }
-    }
-    return true;
+    return type.is_flags() && sameNames<T>(type.flags());
   }
   static wc::Val lower(T value) {
     const auto bits = static_cast<Bits>(value);
