@@ -559,13 +559,14 @@ private:
   template <size_t... I>
   static T liftFrom(const wc::Variant &variant, std::index_sequence<I...> /*indices*/) {
     std::optional<T> lifted;
-    ((variant.discriminant() == names()[I]
-          ? (lifted.emplace(std::in_place_index<I>,
-                            Payload<std::variant_alternative_t<I, Storage>>::lift(variant.value(),
-                                                                                  names()[I])),
-             true)
-          : false) ||
-     ...);
+    // The first case whose name matches is lifted (the fold stops there).
+    static_cast<void>(((variant.discriminant() == names()[I]
+                            ? (lifted.emplace(std::in_place_index<I>,
+                                              Payload<std::variant_alternative_t<I, Storage>>::lift(
+                                                  variant.value(), names()[I])),
+                               true)
+                            : false) ||
+                       ...));
     if (!lifted) {
       throw WitError(name() + ": no case '" + std::string(variant.discriminant()) + "'");
     }
