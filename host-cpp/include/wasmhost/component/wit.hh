@@ -313,7 +313,8 @@ template <typename Struct, typename Member> struct Field {
 template <typename Struct, typename Member>
 Field(std::string_view, Member Struct::*) -> Field<Struct, Member>;
 
-/// A C++ identifier as WIT spells it: `_` becomes `-`.
+/// A C++ identifier as WIT spells it: `_` becomes `-`; a trailing `_` (a C++
+/// keyword escaped, `class_`) is dropped.
 std::string witName(std::string_view identifier);
 
 template <typename T> struct RecordFields; // specialised by WASMHOST_WIT_RECORD
@@ -604,7 +605,8 @@ constexpr bool hasFlags(T flags, T wanted) { return (flags & wanted) == wanted; 
   ::wasmhost::component::detail::Field { #member, &Type::member }
 
 /// Declares the struct `Type` a WIT record whose fields are the listed
-/// members, in WIT order; a member's WIT name is its name with `_` as `-`.
+/// members, in WIT order; a member's WIT name is its name with `_` as `-`
+/// (a trailing `_`, a C++ keyword escaped, dropped: `class_` is `class`).
 #define WASMHOST_WIT_RECORD(Type, ...)                                                             \
   template <> struct wasmhost::component::detail::RecordFields<Type> {                             \
     static constexpr auto fields() {                                                               \
