@@ -62,6 +62,9 @@ public:
 /// WIT's `result<T, E>`: either an ok value or an error value.
 template <typename T, typename E> class Result {
 public:
+  /// `ok(T{})`, as a `std::variant` starts (a record with a `result` field is
+  /// default-constructed before it is lifted).
+  Result() = default;
   static Result ok(T value) { return Result(std::in_place_index<0>, std::move(value)); }
   static Result err(E error) { return Result(std::in_place_index<1>, std::move(error)); }
   [[nodiscard]] bool is_ok() const { return value_.index() == 0; }
