@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use wit_parser::{
     Docs, Function, FunctionKind, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId,
     TypeOwner, WorldId, WorldItem, WorldKey,
@@ -1633,13 +1633,4 @@ fn member(indent: usize, ty: &str, name: &str) -> String {
 /// The CLI's error type: a message for `wasmhost-wit-cpp: error: ...`.
 pub fn describe_error(error: &anyhow::Error) -> String {
     one_line(&format!("{error:#}"))
-}
-
-/// Writes `text` to `path` unless it already holds it (so that a build
-/// does not rebuild what includes an unchanged header).
-pub fn write_if_changed(path: &Path, text: &str) -> Result<()> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write '{}'", path.display()))
 }

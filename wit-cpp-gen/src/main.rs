@@ -46,7 +46,8 @@ fn run() -> Result<()> {
         return Ok(());
     };
     let header = wasmhost_wit_cpp::generate_from_dir(&args.wit, &args.world)?;
-    wasmhost_wit_cpp::write_if_changed(&args.out, &header)
+    std::fs::write(&args.out, header)
+        .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", args.out.display()))
 }
 
 fn main() -> ExitCode {
