@@ -170,6 +170,11 @@ void wrongShape(std::string_view expected, const wc::Val &val) {
 }
 
 std::string witName(std::string_view identifier) {
+  // A trailing `_` escapes a C++ keyword (`class_` is WIT's `class`): no WIT
+  // name ends in '-'.
+  if (identifier.size() > 1 && identifier.back() == '_') {
+    identifier.remove_suffix(1);
+  }
   std::string name(identifier);
   for (char &c : name) {
     if (c == '_') {

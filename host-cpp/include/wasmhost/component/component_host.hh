@@ -168,7 +168,8 @@ uint32_t newHostResourceType();
 template <typename T> class HostResource {
 public:
   /// The WIT constructor: `fn(args...)` returns the new object (a `T` or a
-  /// `std::unique_ptr<T>`).
+  /// `std::unique_ptr<T>`, which may point at a class derived from an
+  /// abstract `T`; a null one fails the guest's call).
   template <typename F> HostResource &constructor(F &&fn);
   /// The WIT method `name`: `fn(T &self, args...)`.
   template <typename F> HostResource &method(std::string_view name, F &&fn);
@@ -278,6 +279,29 @@ public:
   template <typename Signature>
   TypedFunc<Signature> func(std::string_view interface, std::string_view name) {
     return bindTyped(std::type_identity<Signature>{}, interface, name);
+  }
+
+  /// The export `name` (of `interface`) as the `TypedFunc` the result
+  /// initializes, its signature taken from that `TypedFunc`'s type: for a
+  /// member, `just_add_(host.bindFunc("just-add"))`. The conversion is
+  /// `func<Signature>(interface, name)`, and throws what it throws.
+  class FuncBinding {
+  public:
+    template <typename Signature> operator TypedFunc<Signature>() const { // NOLINT: implicit
+      return host_->func<Signature>(interface_, name_);
+    }
+
+  private:
+    friend class ComponentHost;
+    FuncBinding(ComponentHost &host, std::string_view interface, std::string_view name)
+        : host_(&host), interface_(interface), name_(name) {}
+    ComponentHost *host_;
+    std::string_view interface_;
+    std::string_view name_;
+  };
+  [[nodiscard]] FuncBinding bindFunc(std::string_view name) { return {*this, "", name}; }
+  [[nodiscard]] FuncBinding bindFunc(std::string_view interface, std::string_view name) {
+    return {*this, interface, name};
   }
 
   /// The export as Wasmtime's dynamically typed function, and its type.
@@ -459,6 +483,9 @@ template <typename T> template <typename F> HostResource<T> &HostResource<T>::co
               std::unique_ptr<T> object;
               if constexpr (std::is_same_v<Made, std::unique_ptr<T>>) {
                 object = std::apply(fn, std::move(lifted));
+                if (!object) {
+                  throw WitError("the host's constructor of '" + resource + "' made no object");
+                }
               } else {
                 object = std::make_unique<T>(std::apply(fn, std::move(lifted)));
               }

@@ -62,6 +62,9 @@ public:
 /// WIT's `result<T, E>`: either an ok value or an error value.
 template <typename T, typename E> class Result {
 public:
+  /// `ok(T{})`, as a `std::variant` starts (a record with a `result` field is
+  /// default-constructed before it is lifted).
+  Result() = default;
   static Result ok(T value) { return Result(std::in_place_index<0>, std::move(value)); }
   static Result err(E error) { return Result(std::in_place_index<1>, std::move(error)); }
   [[nodiscard]] bool is_ok() const { return value_.index() == 0; }
@@ -313,7 +316,8 @@ template <typename Struct, typename Member> struct Field {
 template <typename Struct, typename Member>
 Field(std::string_view, Member Struct::*) -> Field<Struct, Member>;
 
-/// A C++ identifier as WIT spells it: `_` becomes `-`.
+/// A C++ identifier as WIT spells it: `_` becomes `-`; a trailing `_` (a C++
+/// keyword escaped, `class_`) is dropped.
 std::string witName(std::string_view identifier);
 
 template <typename T> struct RecordFields; // specialised by WASMHOST_WIT_RECORD
@@ -548,13 +552,14 @@ private:
   template <size_t... I>
   static T liftFrom(const wc::Variant &variant, std::index_sequence<I...> /*indices*/) {
     std::optional<T> lifted;
-    ((variant.discriminant() == names()[I]
-          ? (lifted.emplace(std::in_place_index<I>,
-                            Payload<std::variant_alternative_t<I, Storage>>::lift(variant.value(),
-                                                                                  names()[I])),
-             true)
-          : false) ||
-     ...);
+    // The first case whose name matches is lifted (the fold stops there).
+    static_cast<void>(((variant.discriminant() == names()[I]
+                            ? (lifted.emplace(std::in_place_index<I>,
+                                              Payload<std::variant_alternative_t<I, Storage>>::lift(
+                                                  variant.value(), names()[I])),
+                               true)
+                            : false) ||
+                       ...));
     if (!lifted) {
       throw WitError(name() + ": no case '" + std::string(variant.discriminant()) + "'");
     }
@@ -592,7 +597,8 @@ constexpr bool hasFlags(T flags, T wanted) { return (flags & wanted) == wanted; 
   ::wasmhost::component::detail::Field { #member, &Type::member }
 
 /// Declares the struct `Type` a WIT record whose fields are the listed
-/// members, in WIT order; a member's WIT name is its name with `_` as `-`.
+/// members, in WIT order; a member's WIT name is its name with `_` as `-`
+/// (a trailing `_`, a C++ keyword escaped, dropped: `class_` is `class`).
 #define WASMHOST_WIT_RECORD(Type, ...)                                                             \
   template <> struct wasmhost::component::detail::RecordFields<Type> {                             \
     static constexpr auto fields() {                                                               \
