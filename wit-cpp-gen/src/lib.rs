@@ -900,28 +900,9 @@ impl<'a> Gen<'a> {
                 continue;
             }
             let what = format!("function '{}' of interface '{wit_iface}'", f.name);
-            let (params, result) = self.host_signature(f, &ns, &what, false)?;
-            let method = snake(&f.name);
-            free += &doc(2, docs_of(&f.docs));
-            let decl_params: Vec<String> =
-                params.iter().map(|(t, n, _)| format!("{t} {n}")).collect();
-            free += &declaration(
-                2,
-                &format!(
-                    "virtual {} {method}(",
-                    result.clone().unwrap_or_else(|| "void".into())
-                ),
-                &decl_params,
-                ") = 0;",
-            );
-            let call = format!("impl.{method}({})", forward_args(&params));
-            free_registrations += &register(
-                &format!("host.defineFunction(kInterface, \"{}\", ", f.name),
-                "[&impl]",
-                &decl_params,
-                &call,
-                result.is_some(),
-            );
+            let (virtual_fn, registration) = self.host_function(f, &ns, &what, "kInterface")?;
+            free += &virtual_fn;
+            free_registrations += &registration;
         }
         let class = iface.pascal.clone();
         self.open(&ns);
@@ -962,6 +943,40 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
+    /// An imported function: its pure virtual declaration (with its docs) in
+    /// the abstract class, and its registration in `add_to_linker`, whose
+    /// `defineFunction` takes `interface` (a C++ expression) first.
+    fn host_function(
+        &self,
+        f: &Function,
+        ns: &Ns,
+        what: &str,
+        interface: &str,
+    ) -> Result<(String, String)> {
+        let (params, result) = self.host_signature(f, ns, what, false)?;
+        let method = snake(&f.name);
+        let decl_params: Vec<String> = params.iter().map(|(t, n, _)| format!("{t} {n}")).collect();
+        let mut virtual_fn = doc(2, docs_of(&f.docs));
+        virtual_fn += &declaration(
+            2,
+            &format!(
+                "virtual {} {method}(",
+                result.clone().unwrap_or_else(|| "void".into())
+            ),
+            &decl_params,
+            ") = 0;",
+        );
+        let call = format!("impl.{method}({})", forward_args(&params));
+        let registration = register(
+            &format!("host.defineFunction({interface}, \"{}\", ", f.name),
+            "[&impl]",
+            &decl_params,
+            &call,
+            result.is_some(),
+        );
+        Ok((virtual_fn, registration))
+    }
+
     fn emit_world_imports(&mut self) -> Result<()> {
         let w = &self.resolve.worlds[self.world];
         let functions: Vec<&Function> = w
@@ -981,28 +996,9 @@ impl<'a> Gen<'a> {
         let mut registrations = String::new();
         for f in functions {
             let what = format!("function '{}' of the world", f.name);
-            let (params, result) = self.host_signature(f, &ns, &what, false)?;
-            let method = snake(&f.name);
-            virtuals += &doc(2, docs_of(&f.docs));
-            let decl_params: Vec<String> =
-                params.iter().map(|(t, n, _)| format!("{t} {n}")).collect();
-            virtuals += &declaration(
-                2,
-                &format!(
-                    "virtual {} {method}(",
-                    result.clone().unwrap_or_else(|| "void".into())
-                ),
-                &decl_params,
-                ") = 0;",
-            );
-            let call = format!("impl.{method}({})", forward_args(&params));
-            registrations += &register(
-                &format!("host.defineFunction(\"\", \"{}\", ", f.name),
-                "[&impl]",
-                &decl_params,
-                &call,
-                result.is_some(),
-            );
+            let (virtual_fn, registration) = self.host_function(f, &ns, &what, "\"\"")?;
+            virtuals += &virtual_fn;
+            registrations += &registration;
         }
         self.open(&ns);
         writeln!(
