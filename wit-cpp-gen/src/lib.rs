@@ -915,18 +915,33 @@ impl<'a> Gen<'a> {
                 "What the host implements of interface `{wit_iface}` (imported by the world)."
             ),
         );
+        self.emit_import_class(
+            &class,
+            &(free + &virtuals),
+            &format!("Defines every function and resource of `{wit_iface}` in `host` as `impl`'s (which outlives `host`'s instance), before `host.instantiate()`."),
+            &(free_registrations + &registrations),
+        );
+        self.close(&ns);
+        Ok(())
+    }
+
+    /// The abstract class `class` of an import (its `members`), then its
+    /// `add_to_linker` (documented by `linker_doc`) with `registrations`.
+    fn emit_import_class(
+        &mut self,
+        class: &str,
+        members: &str,
+        linker_doc: &str,
+        registrations: &str,
+    ) {
         writeln!(
             self.out,
             "class {class} {{\npublic:\n  virtual ~{class}() = default;"
         )
         .unwrap();
-        self.out += &free;
-        self.out += &virtuals;
+        self.out += members;
         self.out += "};\n\n";
-        self.out += &comment(
-            0,
-            &format!("Defines every function and resource of `{wit_iface}` in `host` as `impl`'s (which outlives `host`'s instance), before `host.instantiate()`."),
-        );
+        self.out += &comment(0, linker_doc);
         self.out += &packed(
             0,
             "inline void add_to_linker(",
@@ -936,11 +951,8 @@ impl<'a> Gen<'a> {
             ],
             ") {",
         );
-        self.out += &free_registrations;
-        self.out += &registrations;
+        self.out += registrations;
         self.out += "}\n";
-        self.close(&ns);
-        Ok(())
     }
 
     /// An imported function: its pure virtual declaration (with its docs) in
@@ -1006,28 +1018,12 @@ impl<'a> Gen<'a> {
             "/// What the host implements of the functions the world imports itself."
         )
         .unwrap();
-        writeln!(
-            self.out,
-            "class {class} {{\npublic:\n  virtual ~{class}() = default;"
-        )
-        .unwrap();
-        self.out += &virtuals;
-        self.out += "};\n\n";
-        self.out += &comment(
-            0,
+        self.emit_import_class(
+            &class,
+            &virtuals,
             "Defines the world's own imports in `host` as `impl`'s (which outlives `host`'s instance), before `host.instantiate()`.",
+            &registrations,
         );
-        self.out += &packed(
-            0,
-            "inline void add_to_linker(",
-            &[
-                format!("{CH}::ComponentHost &host"),
-                format!("{class} &impl"),
-            ],
-            ") {",
-        );
-        self.out += &registrations;
-        self.out += "}\n";
         self.close(&ns);
         Ok(())
     }
