@@ -92,6 +92,10 @@ Options parseOptions(int argc, char **argv) {
         (std::filesystem::path(options.guest).parent_path() / "guest-component-bench.wasm")
             .string();
   }
+  if (!std::filesystem::is_regular_file(options.component)) {
+    throw UsageError{"no component file '" + options.component +
+                     "' (call.component.*: build guest-component-bench, or give --component FILE)"};
+  }
   return options;
 }
 
