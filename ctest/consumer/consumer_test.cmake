@@ -228,7 +228,7 @@ elseif(MODE STREQUAL "wit-bindings")
   file(READ "${SOURCE_DIR}/wit/plugin.wit" plugin_wit)
   file(WRITE "${WORK_DIR}/bad-wit/plugin.wit" "${plugin_wit}\nworld broken {\n  export f: func(;\n}\n")
   foreach(case "plugin-wit;nope;World `nope` not found in package `wasmhost:plugin@0.1.0`"
-                "bad-wit;plugin;wasmhost-wit-cpp: error: [^\n]*bad-wit/plugin\\.wit")
+                "bad-wit;plugin;wasmhost-wit-cpp: error: [^\n]*bad-wit/plugin\\.wit:[0-9]+:[0-9]+")
     list(GET case 0 wit_dir)
     list(GET case 1 world)
     list(GET case 2 expected)
