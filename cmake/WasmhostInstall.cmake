@@ -67,12 +67,18 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/wasmhostConfigVersion.cm
   COMPATIBILITY SameMinorVersion)
 set(WASMHOST_CONFIG_WASMTIME_LIBRARY "${WASMHOST_INSTALL_WASMTIME_LIBDIR}/${_wasmhost_wasmtime_file}")
 set(WASMHOST_CONFIG_WASMTIME_INCLUDEDIR "${WASMHOST_INSTALL_WASMTIME_INCLUDEDIR}")
+# wasmhost_wit_bindings()'s generator (wit-cpp-gen/CMakeLists.txt installs it
+# when WASMHOST_WIT_BINDINGS is on; the package defines wasmhost::wit-cpp when
+# it is there).
+set(WASMHOST_CONFIG_WIT_CPP "${CMAKE_INSTALL_BINDIR}/wasmhost-wit-cpp${CMAKE_EXECUTABLE_SUFFIX}")
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/wasmhostConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/package/wasmhostConfig.cmake"
   INSTALL_DESTINATION "${WASMHOST_INSTALL_CMAKEDIR}"
-  PATH_VARS WASMHOST_CONFIG_WASMTIME_LIBRARY WASMHOST_CONFIG_WASMTIME_INCLUDEDIR)
+  PATH_VARS WASMHOST_CONFIG_WASMTIME_LIBRARY WASMHOST_CONFIG_WASMTIME_INCLUDEDIR
+            WASMHOST_CONFIG_WIT_CPP)
 install(FILES "${PROJECT_BINARY_DIR}/package/wasmhostConfig.cmake"
   "${PROJECT_BINARY_DIR}/wasmhostConfigVersion.cmake"
+  "${PROJECT_SOURCE_DIR}/cmake/WasmhostWitBindings.cmake"
   DESTINATION "${WASMHOST_INSTALL_CMAKEDIR}")
 
 # The build tree as a package: the same config, with Wasmtime where it was found.
@@ -80,11 +86,18 @@ export(EXPORT wasmhostTargets NAMESPACE wasmhost::
   FILE "${PROJECT_BINARY_DIR}/wasmhostTargets.cmake")
 set(WASMHOST_CONFIG_WASMTIME_LIBRARY "${WASMTIME_LIBRARY}")
 set(WASMHOST_CONFIG_WASMTIME_INCLUDEDIR "${WASMTIME_INCLUDE_DIR}")
+set(WASMHOST_CONFIG_WIT_CPP "")
+if(TARGET wasmhost::wit-cpp)
+  get_target_property(WASMHOST_CONFIG_WIT_CPP wasmhost::wit-cpp IMPORTED_LOCATION)
+endif()
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/wasmhostConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/wasmhostConfig.cmake"
   INSTALL_DESTINATION "${PROJECT_BINARY_DIR}"
   INSTALL_PREFIX "${PROJECT_BINARY_DIR}"
-  PATH_VARS WASMHOST_CONFIG_WASMTIME_LIBRARY WASMHOST_CONFIG_WASMTIME_INCLUDEDIR)
+  PATH_VARS WASMHOST_CONFIG_WASMTIME_LIBRARY WASMHOST_CONFIG_WASMTIME_INCLUDEDIR
+            WASMHOST_CONFIG_WIT_CPP)
+configure_file("${PROJECT_SOURCE_DIR}/cmake/WasmhostWitBindings.cmake"
+  "${PROJECT_BINARY_DIR}/WasmhostWitBindings.cmake" COPYONLY)
 
 # --- pkg-config: wasmhost.pc, relative to its own folder (${pcfiledir}). -----------
 foreach(dir LIBDIR INCLUDEDIR)

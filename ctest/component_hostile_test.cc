@@ -1,4 +1,4 @@
-// The plugin world's host interface (the app's `world::defineHostInterface`)
+// The plugin world's host interface (the app's `world::ComponentHostState`)
 // against guest-component-hostile.wasm's journal floods: a guest that
 // appends lines forever, or creates journals forever, ends with a trap naming
 // the host's bound, and the host holds no more than that bound meanwhile.
@@ -21,7 +21,6 @@ using wasmhost::WasmHostOptions;
 using wasmhost::app::world::ComponentHostState;
 using wasmhost::app::world::Journal;
 using wasmhost::component::ComponentHost;
-using wasmhost::component::HostResource;
 
 struct HostileComponent : ::testing::Test {
   HostileComponent() : host(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, quiet()) {}
@@ -43,10 +42,9 @@ struct HostileComponent : ::testing::Test {
 
   ComponentHostState state;
   ComponentHost host;
-  HostResource<Journal> *journals = nullptr;
 
   void SetUp() override {
-    journals = &wasmhost::app::world::defineHostInterface(host, state);
+    wasmhost::plugin::host::add_to_linker(host, state);
     host.instantiate();
   }
 };
@@ -61,7 +59,7 @@ TEST_F(HostileComponent, FloodingOneJournalTrapsAtItsLineBound) {
             std::string::npos)
       << error.what();
   // The host kept the bound, not more: one journal of 10000 lines.
-  EXPECT_EQ(journals->live(), 1U);
+  EXPECT_EQ(state.live_journals, 1U);
   ASSERT_EQ(state.journals.size(), 1U);
   EXPECT_EQ(state.journals.back().title, "flood-lines");
   ASSERT_EQ(state.journals.back().lines.size(), Journal::kMaxLines);
@@ -79,8 +77,8 @@ TEST_F(HostileComponent, CreatingJournalsForeverTrapsAtTheLiveBound) {
       << error.what();
   // Every handle the guest kept is live, up to the bound; the records of
   // them are bounded apart from that.
-  EXPECT_EQ(journals->maxLive(), ComponentHost::kDefaultMaxLiveResources);
-  EXPECT_EQ(journals->live(), ComponentHost::kDefaultMaxLiveResources);
+  EXPECT_EQ(state.created_journals, ComponentHost::kDefaultMaxLiveResources);
+  EXPECT_EQ(state.live_journals, ComponentHost::kDefaultMaxLiveResources);
   ASSERT_EQ(state.journals.size(), ComponentHostState::kKeptJournals);
   EXPECT_EQ(state.journals.back().title, "journal 1023");
 }
@@ -90,7 +88,8 @@ TEST_F(HostileComponent, OrdinaryInputsBehave) {
   auto length = fill.call("notes", {"a", "b"});
   ASSERT_TRUE(length) << length.err().what();
   EXPECT_EQ(length.ok(), 2U);
-  EXPECT_EQ(journals->live(), 0U) << "the guest dropped its handle";
+  EXPECT_EQ(state.live_journals, 0U) << "the guest dropped its handle";
+  EXPECT_EQ(state.created_journals, 1U);
 }
 
 } // namespace
@@ -103,7 +102,7 @@ namespace {
 TEST_F(HostileComponent, ASharingHostHasItsOwnInstanceAndState) {
   ComponentHost second = ComponentHost::sharingComponentOf(host);
   ComponentHostState second_state;
-  wasmhost::app::world::defineHostInterface(second, second_state);
+  wasmhost::plugin::host::add_to_linker(second, second_state);
   second.instantiate();
   host.func<void(int32_t)>("set-plugin-value")(777);
   EXPECT_EQ(second.func<int32_t()>("get-plugin-value")(), 100);

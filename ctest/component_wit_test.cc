@@ -759,7 +759,7 @@ TEST(ComponentResources, HostResourcePastMaxLiveFailsTheCall) {
 /// guest-component(-hostile).wasm with the plugin world's host interface.
 struct PluginHost {
   PluginHost(const char *path, WasmHostOptions options) : host(path, withStderr(options)) {
-    wasmhost::app::world::defineHostInterface(host, state);
+    wasmhost::plugin::host::add_to_linker(host, state);
   }
   WasmHostOptions withStderr(WasmHostOptions options) {
     options.guest_stderr_stream = &guest_stderr;

@@ -26,11 +26,12 @@ void fuzzComponent(const uint8_t *data, size_t size, const wasmhost::WasmHostOpt
     component::ComponentHost host(std::vector<uint8_t>(data, data + size), "fuzz-input.wasm",
                                   options);
     app::world::ComponentHostState state;
-    app::world::defineHostInterface(host, state);
+    plugin::host::add_to_linker(host, state);
     host.instantiate();
+    const plugin::Plugin exports(host);
     std::ostream discard(nullptr);
     app::GuestOutput guest_output(nullptr);
-    app::ComponentContext context{host, state, guest_output, discard};
+    app::ComponentContext context{host, exports, state, guest_output, discard};
     app::runComponentScenarios({}, context, discard, discard);
   } catch (const Error &) {
     // Orderly refusals, as for a core module.

@@ -37,7 +37,7 @@ version_at_least() { # version_at_least HAVE WANT
 # ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21,
 # OpenSSL's libcrypto (libssl-dev), nlohmann-json (host's flame graphs and the
 # benchmark), the wasm32-wasip1 and wasm32-wasip2 targets; with --for-tests also GoogleTest,
-# clang-format, pkg-config and python3's pip (the consumer and cmake tests),
+# clang-format, clang (the generated bindings' -Werror test), pkg-config and python3's pip (the consumer and cmake tests),
 # gdb (the debug tests), clippy and rustfmt.
 ensure_build_tools() {
   local for_tests=0
@@ -106,6 +106,13 @@ ensure_build_tools() {
         die "clang-format not found: install it (apt-get install clang-format) and run this again"
     fi
     note "clang-format installed"
+    # The generated WIT bindings are compiled with -Werror by both compilers.
+    if ! command -v clang++ >/dev/null 2>&1; then
+      step "Installing clang"
+      apt_install clang ||
+        die "clang++ not found: install it (apt-get install clang) and run this again"
+    fi
+    note "clang++ installed"
     # The consumer tests link with pkg-config's flags alone; cmake.minimum-version
     # installs the declared minimum cmake with pip (PyPI) into the per-user cache.
     if ! command -v pkg-config >/dev/null 2>&1; then

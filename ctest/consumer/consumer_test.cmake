@@ -6,6 +6,9 @@
 #   install            cmake --install BUILD_DIR --prefix PREFIX, then check the prefix
 #   find-package       find_package(wasmhost) from PREFIX
 #   build-tree         find_package(wasmhost) with wasmhost_DIR=BUILD_DIR
+#   wit-bindings       find_package(wasmhost) from PREFIX, wasmhost_wit_bindings() of wit/plugin.wit,
+#                      a host on the generated bindings runs GUEST_COMPONENT_WASM; a bad world
+#                      and a bad WIT fail the build naming them
 #   version-mismatch   find_package(wasmhost 0.3) and (wasmhost 1.0) must fail
 #   add-subdirectory   a parent with include(CTest) and no build type
 #   fetchcontent       FetchContent from SOURCE_DIR, the parent's own wasmtime::wasmtime
@@ -159,6 +162,7 @@ if(MODE STREQUAL "install")
       ${LIBDIR}/cmake/wasmhost/wasmhostConfig.cmake
       ${LIBDIR}/cmake/wasmhost/wasmhostConfigVersion.cmake
       ${LIBDIR}/cmake/wasmhost/wasmhostTargets.cmake
+      ${LIBDIR}/cmake/wasmhost/WasmhostWitBindings.cmake bin/wasmhost-wit-cpp
       ${LIBDIR}/pkgconfig/wasmhost.pc
       share/doc/wasmhost/LICENSE share/doc/wasmhost/third_party/wasmtime/LICENSE)
     if(NOT EXISTS "${PREFIX}/${file}")
@@ -205,6 +209,41 @@ elseif(MODE STREQUAL "find-package" OR MODE STREQUAL "build-tree")
     "consumer: wasmtime::wasmtime is ${expected_wasmtime}\n")
   build_consumer(output WITHOUT_CARGO)
   check_article_host("${WORK_DIR}/build/article_host")
+
+elseif(MODE STREQUAL "wit-bindings")
+  require_definitions(PREFIX GUEST_COMPONENT_WASM)
+  configure_consumer(wit_bindings output WITHOUT_CARGO
+    ARGS "-DCMAKE_PREFIX_PATH=${PREFIX}" "-DPLUGIN_WIT_DIR=${SOURCE_DIR}/wit")
+  expect_match("find_package(wasmhost) with wasmhost_wit_bindings()" "${output}"
+    "consumer: wasmhost::wit-cpp is ${PREFIX}/bin/wasmhost-wit-cpp\n")
+  build_consumer(output WITHOUT_CARGO)
+  expect_match("building the consumer" "${output}"
+    "Generating the C\\+\\+ bindings of WIT world plugin \\(plugin_bindings\\.hh\\)")
+  run("Running plugin_host ${GUEST_COMPONENT_WASM}" output
+    COMMAND "${WORK_DIR}/build/plugin_host" "${GUEST_COMPONENT_WASM}")
+  expect_match("plugin_host" "${output}" "^just_add\\(15, 27\\) = 42\nlog-value 14\nshared value 54\n"
+    "point_add = {130, 270}\nfill_journal = 3\ncounter 15\n$")
+  # A world the WIT does not have, and a WIT that does not parse: the build
+  # fails with the generator's one-line error, naming the world or the file.
+  file(READ "${SOURCE_DIR}/wit/plugin.wit" plugin_wit)
+  file(WRITE "${WORK_DIR}/bad-wit/plugin.wit" "${plugin_wit}\nworld broken {\n  export f: func(;\n}\n")
+  foreach(case "plugin-wit;nope;World `nope` not found in package `wasmhost:plugin@0.1.0`"
+                "bad-wit;plugin;wasmhost-wit-cpp: error: [^\n]*bad-wit/plugin\\.wit:[0-9]+:[0-9]+")
+    list(GET case 0 wit_dir)
+    list(GET case 1 world)
+    list(GET case 2 expected)
+    if(wit_dir STREQUAL "plugin-wit")
+      set(wit_dir "${SOURCE_DIR}/wit")
+    else()
+      set(wit_dir "${WORK_DIR}/${wit_dir}")
+    endif()
+    file(REMOVE_RECURSE "${WORK_DIR}/build")
+    configure_consumer(wit_bindings output WITHOUT_CARGO
+      ARGS "-DCMAKE_PREFIX_PATH=${PREFIX}" "-DPLUGIN_WIT_DIR=${wit_dir}" "-DPLUGIN_WORLD=${world}")
+    run("Building the consumer with world ${world} of ${wit_dir}" output EXPECT_FAILURE
+      COMMAND ${without_cargo} "${CMAKE_COMMAND}" --build "${WORK_DIR}/build")
+    expect_match("wasmhost_wit_bindings(WORLD ${world}) of ${wit_dir}" "${output}" "${expected}")
+  endforeach()
 
 elseif(MODE STREQUAL "version-mismatch")
   require_definitions(PREFIX)

@@ -20,21 +20,12 @@ namespace {
 
 namespace wc = wasmtime::component;
 using component::ComponentHost;
-using component::operator|;
-using component::Resource;
 using component::Result;
-using world::Checks;
-using world::ParseError;
-using world::Point;
-using world::Shape;
-using world::Summary;
-
-template <typename T> T expectOk(wasmtime::Result<T, Error> result) {
-  if (!result) {
-    throw result.err();
-  }
-  return result.ok();
-}
+using plugin::Checks;
+using plugin::ParseError;
+using plugin::Point;
+using plugin::Shape;
+using plugin::Summary;
 
 // How a checked value is shown in a failed check's message.
 template <typename T> std::string show(const T &value) {
@@ -66,17 +57,15 @@ void expectEqual(const std::string &what, const T &actual, const T &expected) {
 }
 
 void scenarioAdd(ComponentContext &context) {
-  auto just_add = context.host.func<uint64_t(uint64_t, uint64_t)>("just-add");
   context.narration << "[Host Main] Calling 'just-add(15, 27)'..." << std::endl;
-  const uint64_t sum = expectOk(just_add.call(15, 27));
+  const uint64_t sum = context.plugin.just_add(15, 27);
   context.narration << "[Host Main] 'just-add' Result: " << sum << std::endl;
   expectEqual("just-add(15, 27)", sum, uint64_t{42});
   expectEqual("just-add(2^64-1, 2) (wrapping)",
-              expectOk(just_add.call(std::numeric_limits<uint64_t>::max(), 2)), uint64_t{1});
+              context.plugin.just_add(std::numeric_limits<uint64_t>::max(), 2), uint64_t{1});
 }
 
 void scenarioHostCalls(ComponentContext &context) {
-  auto trigger = context.host.func<void(int32_t)>("trigger-host-calls");
   world::ComponentHostState &state = context.state;
   const int32_t input = 7;
   const int32_t before = state.shared_host_value;
@@ -84,7 +73,7 @@ void scenarioHostCalls(ComponentContext &context) {
   const uint64_t reads_before = state.values_read_by_guest.count();
   context.narration << "[Host Main] Host value before call: " << before << std::endl;
   context.narration << "[Host Main] Calling 'trigger-host-calls(" << input << ")'..." << std::endl;
-  expectOk(trigger.call(input));
+  context.plugin.trigger_host_calls(input);
   context.narration << "[Host Main] Host value after call: " << state.shared_host_value
                     << std::endl;
   expectEqual("values logged by the guest", state.logged_values.since(logged_before),
@@ -95,41 +84,37 @@ void scenarioHostCalls(ComponentContext &context) {
 }
 
 void scenarioPoint(ComponentContext &context) {
-  auto point_add = context.host.func<Point(Point, Point)>("point-add");
   const Point a{100, 200};
   const Point b{30, 70};
   context.narration << "[Host Main] Calling 'point-add(" << a << ", " << b
                     << ")' (records by value: no offsets, no packing)..." << std::endl;
-  const Point sum = expectOk(point_add.call(a, b));
+  const Point sum = context.plugin.point_add(a, b);
   context.narration << "[Host Main] 'point-add' Result: " << sum << std::endl;
   expectEqual("point-add", sum, Point{130, 270});
   expectEqual(
       "point-add (wrapping)",
-      expectOk(point_add.call(Point{std::numeric_limits<int32_t>::max(), -1}, Point{1, -1})),
+      context.plugin.point_add(Point{std::numeric_limits<int32_t>::max(), -1}, Point{1, -1}),
       Point{std::numeric_limits<int32_t>::min(), -2});
 }
 
 void scenarioPluginState(ComponentContext &context) {
-  auto get = context.host.func<int32_t()>("get-plugin-value");
-  auto set = context.host.func<void(int32_t)>("set-plugin-value");
-  const int32_t before = expectOk(get.call());
+  const int32_t before = context.plugin.get_plugin_value();
   context.narration << "[Host Main] Plugin value read through 'get-plugin-value': " << before
                     << std::endl;
   expectEqual("plugin value", before, context.plugin_value);
   const int32_t written = 12345;
   context.narration << "[Host Main] Setting it with 'set-plugin-value(" << written << ")'..."
                     << std::endl;
-  expectOk(set.call(written));
+  context.plugin.set_plugin_value(written);
   context.plugin_value = written;
-  expectEqual("plugin value after set-plugin-value", expectOk(get.call()), written);
+  expectEqual("plugin value after set-plugin-value", context.plugin.get_plugin_value(), written);
 }
 
 void scenarioVerify(ComponentContext &context) {
-  auto simple_add = context.host.func<uint64_t(uint64_t, uint64_t)>("simple-add");
   const uint64_t mark = context.guest_output.written();
   context.narration << "[Host Main] Calling 'simple-add(5, 10)'..." << std::endl;
   std::cout.flush();
-  const uint64_t sum = expectOk(simple_add.call(5, 10));
+  const uint64_t sum = context.plugin.simple_add(5, 10);
   expectEqual("simple-add(5, 10)", sum, uint64_t{15});
   const std::string printed = context.guest_output.since(mark);
   const std::string expected =
@@ -149,7 +134,6 @@ void scenarioVerify(ComponentContext &context) {
 }
 
 void scenarioStrings(ComponentContext &context) {
-  auto transform = context.host.func<std::string(std::string)>("transform-string");
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"Hello, Wasm!", "!MSAW ,OLLEH"},
       {"straße", "ESSARTS"},
@@ -157,32 +141,30 @@ void scenarioStrings(ComponentContext &context) {
       {"añb€c", "C€BÑA"},
   };
   for (const auto &[input, expected] : cases) {
-    const std::string output = expectOk(transform.call(input));
+    const std::string output = context.plugin.transform_string(input);
     context.narration << "[Host Main] 'transform-string(\"" << input << "\")' -> \"" << output
                       << "\"" << std::endl;
     expectEqual("transform-string(\"" + input + "\")", output, expected);
   }
   const std::string long_input(1024, 'a');
   context.narration << "[Host Main] 'transform-string' of 1024 'a's..." << std::endl;
-  expectEqual("transform-string of 1 KiB", expectOk(transform.call(long_input)),
+  expectEqual("transform-string of 1 KiB", context.plugin.transform_string(long_input),
               std::string(1024, 'A'));
 }
 
 void scenarioLists(ComponentContext &context) {
-  auto summarize = context.host.func<std::optional<Summary>(std::vector<int32_t>)>("summarize");
   const std::vector<int32_t> values = {3, -7, 10, 0};
-  const auto summary = expectOk(summarize.call(values));
+  const auto summary = context.plugin.summarize(values);
   context.narration << "[Host Main] 'summarize(" << values << ")' -> " << show(summary)
                     << std::endl;
   expectEqual("summarize([3, -7, 10, 0])", summary, std::optional<Summary>(Summary{-7, 10, 6, 4}));
-  expectEqual("summarize([])", expectOk(summarize.call({})), std::optional<Summary>());
+  expectEqual("summarize([])", context.plugin.summarize({}), std::optional<Summary>());
   constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
-  expectEqual("summarize([2^31-1, 2^31-1]) (an s64 sum)", expectOk(summarize.call({kMax, kMax})),
+  expectEqual("summarize([2^31-1, 2^31-1]) (an s64 sum)", context.plugin.summarize({kMax, kMax}),
               std::optional<Summary>(Summary{kMax, kMax, int64_t{kMax} * 2, 2}));
 }
 
 void scenarioResults(ComponentContext &context) {
-  auto parse = context.host.func<Result<Point, ParseError>(std::string)>("parse-point");
   using Parsed = Result<Point, ParseError>;
   const std::vector<std::pair<std::string, Parsed>> cases = {
       {"3, -4", Parsed::ok(Point{3, -4})},
@@ -194,7 +176,7 @@ void scenarioResults(ComponentContext &context) {
       {"99999999999,1", Parsed::err(ParseError(std::in_place_index<1>, "99999999999"))},
   };
   for (const auto &[input, expected] : cases) {
-    const Parsed parsed = expectOk(parse.call(input));
+    const Parsed parsed = context.plugin.parse_point(input);
     context.narration << "[Host Main] 'parse-point(\"" << input << "\")' -> " << show(parsed)
                       << std::endl;
     expectEqual("parse-point(\"" + input + "\")", parsed, expected);
@@ -202,11 +184,10 @@ void scenarioResults(ComponentContext &context) {
 }
 
 void scenarioEnums(ComponentContext &context) {
-  auto classify = context.host.func<Shape(Point)>("classify");
   const std::vector<std::pair<Point, Shape>> cases = {
       {{0, 0}, Shape::dot}, {{0, 5}, Shape::line}, {{-3, 0}, Shape::line}, {{2, 3}, Shape::area}};
   for (const auto &[point, expected] : cases) {
-    const Shape shape = expectOk(classify.call(point));
+    const Shape shape = context.plugin.classify(point);
     context.narration << "[Host Main] 'classify(" << point << ")' -> " << shape << std::endl;
     std::ostringstream what;
     what << "classify(" << point << ")";
@@ -215,7 +196,6 @@ void scenarioEnums(ComponentContext &context) {
 }
 
 void scenarioFlags(ComponentContext &context) {
-  auto check_value = context.host.func<Checks(int32_t)>("check");
   const std::vector<std::pair<int32_t, Checks>> cases = {
       {4, Checks::positive | Checks::even | Checks::small},
       {-3, Checks::small},
@@ -225,39 +205,34 @@ void scenarioFlags(ComponentContext &context) {
       {99, Checks::positive | Checks::small},
   };
   for (const auto &[value, expected] : cases) {
-    const Checks checks = expectOk(check_value.call(value));
+    const Checks checks = context.plugin.check(value);
     context.narration << "[Host Main] 'check(" << value << ")' -> " << checks << std::endl;
     expectEqual("check(" + std::to_string(value) + ")", checks, expected);
   }
 }
 
 void scenarioGuestResource(ComponentContext &context) {
-  const char *counters = world::kCountersInterface;
-  auto make = context.host.func<Resource(int64_t)>(counters, "[constructor]counter");
-  auto increment =
-      context.host.func<int64_t(component::Borrow, int64_t)>(counters, "[method]counter.increment");
-  auto value = context.host.func<int64_t(component::Borrow)>(counters, "[method]counter.value");
+  const plugin::counters::Exports &counters = context.plugin.counters();
   context.narration << "[Host Main] Creating a guest counter at 10..." << std::endl;
-  Resource counter = expectOk(make.call(10));
-  expectEqual("increment(5)", expectOk(increment.call(counter, 5)), int64_t{15});
-  expectEqual("increment(-20)", expectOk(increment.call(counter, -20)), int64_t{-5});
-  expectEqual("value()", expectOk(value.call(counter)), int64_t{-5});
+  plugin::counters::Counter counter = counters.new_counter(10);
+  expectEqual("increment(5)", counter.increment(5), int64_t{15});
+  expectEqual("increment(-20)", counter.increment(-20), int64_t{-5});
+  expectEqual("value()", counter.value(), int64_t{-5});
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  Resource other = expectOk(make.call(kMax));
-  expectEqual("a second counter: increment(1) (wrapping)", expectOk(increment.call(other, 1)),
+  plugin::counters::Counter other = counters.new_counter(kMax);
+  expectEqual("a second counter: increment(1) (wrapping)", other.increment(1),
               std::numeric_limits<int64_t>::min());
-  expectEqual("the first counter is its own", expectOk(value.call(counter)), int64_t{-5});
-  other.drop();
-  counter.drop();
+  expectEqual("the first counter is its own", counter.value(), int64_t{-5});
+  other.resource().drop();
+  counter.resource().drop();
   context.narration << "[Host Main] Counters dropped (the guest's destructors ran)." << std::endl;
 }
 
 void scenarioHostResource(ComponentContext &context) {
-  auto fill = context.host.func<uint32_t(std::string, std::vector<std::string>)>("fill-journal");
   const std::vector<std::string> lines = {"first", "second", "third"};
   const size_t journals_before = context.state.journals.size();
   context.narration << "[Host Main] Calling 'fill-journal(\"notes\", 3 lines)'..." << std::endl;
-  const uint32_t length = expectOk(fill.call("notes", lines));
+  const uint32_t length = context.plugin.fill_journal("notes", lines);
   expectEqual("fill-journal's len()", length, uint32_t{3});
   const auto &journals = context.state.journals;
   if (journals.size() != std::min(journals_before + 1, world::ComponentHostState::kKeptJournals) ||
@@ -591,13 +566,14 @@ int runComponent(const cli::Options &options, std::ostream *narration) {
     ComponentHost host(options.module_path, host_options);
     main_narration << "[Host Setup] '" << options.module_path
                    << "' is a component: world wasmhost:plugin@0.1.0, WASIp2" << std::endl;
-    world::defineHostInterface(host, state);
+    plugin::host::add_to_linker(host, state);
     host.instantiate();
     main_narration << "[Host Setup] Component instantiated." << std::endl;
     if (options.call_export) {
       return callComponentExport(options, host, main_narration);
     }
-    ComponentContext context{host, state, guest_output, main_narration};
+    const plugin::Plugin exports(host);
+    ComponentContext context{host, exports, state, guest_output, main_narration};
     const ScenarioSummary summary =
         runComponentScenarios(options.scenarios, context, std::cout, std::cerr);
     return exitStatusOf(summary);

@@ -46,6 +46,8 @@ private:
 /// What the component scenarios share.
 struct ComponentContext {
   component::ComponentHost &host;
+  /// The world's exports of `host`'s instance.
+  const plugin::Plugin &plugin;
   world::ComponentHostState &state;
   GuestOutput &guest_output;
   std::ostream &narration;

@@ -1,8 +1,9 @@
 #include "plugin_world.hh"
 
 #include <stdexcept>
+#include <utility>
 
-namespace wasmhost::app::world {
+namespace wasmhost::plugin::types {
 
 std::ostream &operator<<(std::ostream &out, const Point &point) {
   return out << "{x: " << point.x << ", y: " << point.y << "}";
@@ -36,7 +37,7 @@ std::ostream &operator<<(std::ostream &out, Checks checks) {
   for (const auto &[flag, name] :
        {std::pair{Checks::positive, "positive"}, std::pair{Checks::even, "even"},
         std::pair{Checks::small, "small"}}) {
-    if (component::hasFlags(checks, flag)) {
+    if ((checks & flag) == flag) {
       out << separator << name;
       separator = ", ";
     }
@@ -44,52 +45,43 @@ std::ostream &operator<<(std::ostream &out, Checks checks) {
   return out << "}";
 }
 
+} // namespace wasmhost::plugin::types
+
+namespace wasmhost::app::world {
+
+std::unique_ptr<plugin::host::Journal> ComponentHostState::new_journal(std::string title) {
+  if (journals.size() >= kKeptJournals) {
+    journals.erase(journals.begin());
+  }
+  const uint64_t id = created_journals++;
+  journals.push_back({title, {}, id});
+  if (narration != nullptr) {
+    *narration << "[Host Target] journal \"" << title << "\" created by the guest" << std::endl;
+  }
+  return std::make_unique<Journal>(*this, std::move(title), id);
+}
+
+Journal::Journal(ComponentHostState &state, std::string title, uint64_t id)
+    : state_(state), title_(std::move(title)), id_(id) {
+  ++state_.live_journals;
+}
+
+Journal::~Journal() { --state_.live_journals; }
+
 void Journal::append(std::string line) {
-  if (lines.size() >= kMaxLines || bytes + line.size() > kMaxBytes) {
-    throw std::length_error("journal '" + title + "' is full: the host keeps at most " +
+  if (lines_ >= kMaxLines || bytes_ + line.size() > kMaxBytes) {
+    throw std::length_error("journal '" + title_ + "' is full: the host keeps at most " +
                             std::to_string(kMaxLines) + " lines and " + std::to_string(kMaxBytes) +
                             " bytes per journal");
   }
-  bytes += line.size();
-  lines.push_back(std::move(line));
-}
-
-component::HostResource<Journal> &defineHostInterface(component::ComponentHost &host,
-                                                      ComponentHostState &state) {
-  host.defineFunction(kHostInterface, "log-value",
-                      [&state](int32_t value) { state.hostLogValue(value); });
-  host.defineFunction(kHostInterface, "get-shared-value",
-                      [&state]() -> int32_t { return state.hostGetSharedValue(); });
-  host.defineFunction(kHostInterface, "set-shared-value",
-                      [&state](int32_t value) { state.hostSetSharedValue(value); });
-  return host.defineResource<Journal>(kHostInterface, "journal")
-      .constructor([&state](std::string title) {
-        if (state.journals.size() >= ComponentHostState::kKeptJournals) {
-          state.journals.erase(state.journals.begin());
-        }
-        state.journals.push_back({title, {}});
-        if (state.narration != nullptr) {
-          *state.narration << "[Host Target] journal \"" << title << "\" created by the guest"
-                           << std::endl;
-        }
-        return Journal{std::move(title), {}, 0};
-      })
-      .method("append",
-              [&state](Journal &journal, std::string line) {
-                journal.append(line);
-                // The record of the newest journal with this title.
-                for (auto it = state.journals.rbegin(); it != state.journals.rend(); ++it) {
-                  if (it->title == journal.title) {
-                    if (it->lines.size() < Journal::kMaxLines) {
-                      it->lines.push_back(std::move(line));
-                    }
-                    break;
-                  }
-                }
-              })
-      .method("len", [](Journal &journal) -> uint32_t {
-        return static_cast<uint32_t>(journal.lines.size());
-      });
+  ++lines_;
+  bytes_ += line.size();
+  for (auto &record : state_.journals) {
+    if (record.id == id_) {
+      record.lines.push_back(std::move(line));
+      break;
+    }
+  }
 }
 
 } // namespace wasmhost::app::world

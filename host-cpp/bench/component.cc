@@ -1,41 +1,23 @@
 // call.component.*, start.component.*: the world wasmhost:plugin@0.1.0
 // (guest-component-bench.wasm) through the typed C++ layer and through
-// Wasmtime's dynamically typed `component::Val` calls.
+// Wasmtime's dynamically typed `component::Val` calls, and through the
+// bindings wasmhost-wit-cpp generates from wit/plugin.wit.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "benches.hh"
-#include "wasmhost/component/component_host.hh"
+#include "plugin_bindings.hh"
 
 namespace wasmhost::bench {
 namespace {
 
 namespace wc = wasmtime::component;
 using component::ComponentHost;
-
-struct Point {
-  int32_t x = 0;
-  int32_t y = 0;
-};
-struct Summary {
-  int32_t min = 0;
-  int32_t max = 0;
-  int64_t sum = 0;
-  uint32_t count = 0;
-};
-
-} // namespace
-} // namespace wasmhost::bench
-
-WASMHOST_WIT_RECORD(wasmhost::bench::Point, x, y);
-WASMHOST_WIT_RECORD(wasmhost::bench::Summary, min, max, sum, count);
-
-namespace wasmhost::bench {
-namespace {
-
-constexpr const char *kHostInterface = "wasmhost:plugin/host@0.1.0";
+using plugin::Point;
+using plugin::Summary;
 
 /// What one round passes: a 1 KiB string and 1 000 values.
 struct RoundInputs {
@@ -50,7 +32,20 @@ struct RoundInputs {
 };
 
 /// The host side of the world: no-ops (the timed exports never call them).
-struct NoJournal {};
+struct NoJournal : plugin::host::Journal {
+  void append(std::string) override {}
+  uint32_t len() override { return 0; }
+};
+struct NoHost : plugin::host::Host {
+  void log_value(int32_t) override {}
+  int32_t get_shared_value() override { return 42; }
+  void set_shared_value(int32_t) override {}
+  std::unique_ptr<plugin::host::Journal> new_journal(std::string) override {
+    return std::make_unique<NoJournal>();
+  }
+};
+NoHost no_host;
+
 /// A host of the component without limits (the raw calls pay none).
 std::unique_ptr<ComponentHost> quietHost(const std::string &path) {
   WasmHostOptions options;
@@ -60,15 +55,7 @@ std::unique_ptr<ComponentHost> quietHost(const std::string &path) {
 }
 
 /// Defines the world's imports in `host`.
-void defineImports(ComponentHost *host) {
-  host->defineFunction(kHostInterface, "log-value", [](int32_t) {});
-  host->defineFunction(kHostInterface, "get-shared-value", []() -> int32_t { return 42; });
-  host->defineFunction(kHostInterface, "set-shared-value", [](int32_t) {});
-  host->defineResource<NoJournal>(kHostInterface, "journal")
-      .constructor([](std::string) { return NoJournal{}; })
-      .method("append", [](NoJournal &, std::string) {})
-      .method("len", [](NoJournal &) -> uint32_t { return 0; });
-}
+void defineImports(ComponentHost *host) { plugin::host::add_to_linker(*host, no_host); }
 
 void expect(bool ok, const char *what) {
   if (!ok) {
@@ -96,6 +83,26 @@ Candidate typedRounds(ComponentHost &host, const RoundInputs &inputs, const Size
             }
             const double ns = nanosecondsPer(start, static_cast<uint64_t>(sizes.component_rounds));
             expect(sum == static_cast<uint64_t>(sizes.component_rounds), "just-add");
+            return ns;
+          }};
+}
+
+/// The same round through the generated bindings (`plugin.just_add(...)`).
+Candidate generatedRounds(const plugin::Plugin &guest, const RoundInputs &inputs,
+                          const Sizes &sizes) {
+  return {"call.component.generated_ns", [&guest, &inputs, &sizes] {
+            uint64_t sum = 0;
+            const auto start = Clock::now();
+            for (int round = 0; round < sizes.component_rounds; ++round) {
+              sum = guest.just_add(sum, 1);
+              const Point p = guest.point_add({1, 2}, {3, 4});
+              const std::string upper = guest.transform_string(inputs.text);
+              const auto summary = guest.summarize(inputs.values);
+              expect(p.x == 4 && upper.size() == 1024 && summary && summary->count == 1000,
+                     "a generated round");
+            }
+            const double ns = nanosecondsPer(start, static_cast<uint64_t>(sizes.component_rounds));
+            expect(sum == static_cast<uint64_t>(sizes.component_rounds), "just_add");
             return ns;
           }};
 }
@@ -156,8 +163,11 @@ std::vector<Figure> measureComponent(const std::string &component, const Sizes &
   auto host = quietHost(component);
   defineImports(host.get());
   host->instantiate();
-  auto figures = measureInterleaved(
-      {typedRounds(*host, inputs, sizes), dynamicRounds(*host, inputs, sizes)}, sizes.reps);
+  const plugin::Plugin guest(*host);
+  auto figures =
+      measureInterleaved({typedRounds(*host, inputs, sizes), generatedRounds(guest, inputs, sizes),
+                          dynamicRounds(*host, inputs, sizes)},
+                         sizes.reps);
   // Instantiation alone: each host shares the first one's compiled component.
   figures.push_back(measure("start.component.instantiate_us", sizes.reps, [&] {
     double total_us = 0;

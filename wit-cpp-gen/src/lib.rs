@@ -27,9 +27,11 @@ pub fn generate_from_dir(dir: &Path, world: &str) -> Result<String> {
         bail!("'{}' is not a directory of WIT files", dir.display());
     }
     let mut resolve = Resolve::default();
-    let (package, _) = resolve
-        .push_dir(dir)
-        .map_err(|e| anyhow!("{}", one_line(&format!("{e:#}"))))?;
+    // wit-parser's rendering names the file, line and column of a syntax error.
+    let (package, _) = match resolve.push_dir(dir) {
+        Ok(pushed) => pushed,
+        Err(e) => bail!("{}", one_line(&resolve.render_error(&e))),
+    };
     let world = resolve
         .select_world(&[package], Some(world))
         .map_err(|e| anyhow!("{}", one_line(&format!("{e:#}"))))?;

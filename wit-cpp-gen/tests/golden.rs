@@ -152,6 +152,28 @@ fn cli_bad_input() {
     );
     expect_error(&["--wit", wit, "--world"], &["--world needs a value"]);
     expect_error(&["--frobnicate"], &["unknown argument '--frobnicate'"]);
+    // A syntax error: the file, line and column.
+    let broken = scratch("syntax");
+    std::fs::write(
+        broken.join("broken.wit"),
+        "package test:broken;\n\ninterface i {\n  f: func(;\n}\n",
+    )
+    .unwrap();
+    let broken_file = broken.join("broken.wit");
+    expect_error(
+        &[
+            "--wit",
+            broken.to_str().unwrap(),
+            "--world",
+            "w",
+            "--out",
+            out,
+        ],
+        &[
+            "expected an identifier or string, found ';'",
+            &format!("{}:4:11", broken_file.display()),
+        ],
+    );
     assert!(!Path::new(out).exists());
 }
 
