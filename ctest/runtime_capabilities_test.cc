@@ -1,6 +1,7 @@
 // WASI capabilities, denied by default (WasmHostOptions::wasi): the runtime
 // guest reads and writes files, lists its environment and arguments, and
 // the host checks what it may reach against what was granted.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include "plugin_world.hh"
 #include "runtime_guest.hh"
+#include "wasmhost/component/component_host.hh"
 #include "wasmhost/errors.hh"
 
 namespace {
@@ -206,6 +209,56 @@ TEST(Capabilities, BadEnvironmentNamesAndValuesAreRefused) {
   options.wasi.env = {{std::string("A\0B", 3), "x"}};
   EXPECT_EQ(refusal(options),
             "environment variable 'A\\0B': a name must be non-empty, without '=' or NUL");
+}
+
+} // namespace
+
+namespace {
+
+using wasmhost::component::ComponentHost;
+
+WasmHostOptions quietComponentOptions() {
+  WasmHostOptions options;
+  options.guest_stdout = false;
+  return options;
+}
+
+TEST(Capabilities, AComponentGetsTheSameChecksAndItsOutputTheSameSink) {
+  GrantedFolder folder;
+  const auto missing = (folder.root.path / "missing").string();
+  {
+    auto options = quietComponentOptions();
+    options.wasi.preopens.push_back({missing, "/data", true});
+    wasmhost::app::world::ComponentHostState state;
+    ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, options);
+    wasmhost::app::world::defineHostInterface(host, state);
+    try {
+      host.instantiate();
+      ADD_FAILURE() << "instantiated";
+    } catch (const Error &error) {
+      EXPECT_EQ(error.kind(), ErrorKind::Io);
+      EXPECT_EQ(std::string(error.what()),
+                "preopen '" + missing + "' at '/data': the host folder does not exist");
+    }
+  }
+  runtime_test::CapturingSink sink;
+  auto options = quietComponentOptions();
+  options.wasi.preopens.push_back({folder.granted.string(), "/data", true});
+  options.wasi.env = {{"GREETING", "hello"}};
+  options.log_sink = &sink;
+  {
+    wasmhost::app::world::ComponentHostState state;
+    ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, options);
+    wasmhost::app::world::defineHostInterface(host, state);
+    host.instantiate();
+    auto just_add = host.func<uint64_t(uint64_t, uint64_t)>("just-add");
+    auto sum = just_add.call(15, 27);
+    ASSERT_TRUE(sum) << sum.err().what();
+    EXPECT_EQ(sum.ok(), 42u);
+  }
+  const auto lines = sink.from("guest.stdout");
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "[WASM Core] perform_basic_add: 15 + 27"),
+            lines.end());
 }
 
 } // namespace
