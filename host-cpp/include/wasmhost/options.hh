@@ -53,7 +53,8 @@ enum class Profiler {
 /// Options of a `Plugin` (the engine-wide ones: `timeout_ms > 0`,
 /// `fuel > 0`, `debug_info` and `profiler` decide what its engine can do,
 /// `module_cache_dir`, `max_module_bytes`) and of each `PluginInstance` (the values of the
-/// limits, WASI's stdout, the narration). Thread-safety: a value type.
+/// limits, WASI's stdout, the narration, the capabilities, the configuration, the log).
+/// Thread-safety: a value type.
 struct WasmHostOptions {
   /// Where the host narrates its steps (`[Host Setup] ...`); null: to
   /// `log_sink` (level `Info`, source "host") when that is set, else silent.
@@ -139,7 +140,7 @@ struct WasmHostOptions {
   /// "guest.stdout" and "guest.stderr", levels `Info` and `Warn`), its
   /// `wasmhost::log` calls (source "guest.log") and, without `narration`,
   /// the narration go to this sink, within `log_limits`; it overrides
-  /// `guest_stdout`, `guest_stderr` and the two streams below. It must
+  /// `guest_stdout`, `guest_stderr` and their two streams above. It must
   /// outlive the instances. Null: the guest's `log` calls go to a
   /// `runtime::StderrSink`.
   runtime::LogSink *log_sink = nullptr;
