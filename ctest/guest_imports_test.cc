@@ -139,6 +139,20 @@ TEST(GuestImports, TheBenchGuestAddsOnlyTheEchoImportAndTheBenchExports) {
   EXPECT_EQ(exportsStartingWith(bench.exports, "hostile_"), Names{});
 }
 
+TEST(GuestImports, TheRuntimeGuestAddsOnlyTheWasmhostImportsAndTheRuntimeExports) {
+  const auto runtime = interfaceOf(WASMHOST_GUEST_RUNTIME_WASM);
+  EXPECT_EQ(sorted(runtime.env_imports), kArticleImports);
+  EXPECT_EQ(sorted(notWasiFunctions(runtime.other_imports)),
+            (Names{"wasmhost::config_get", "wasmhost::log"}));
+  EXPECT_EQ(exportsStartingWith(runtime.exports, "runtime_"),
+            (Names{"runtime_args", "runtime_args_count", "runtime_config_get",
+                   "runtime_config_get_raw", "runtime_env", "runtime_log", "runtime_log_flood",
+                   "runtime_print", "runtime_read_file", "runtime_write_file"}));
+  // guest.wasm has none of them (its imports: the test above).
+  const auto guest = interfaceOf(WASMHOST_GUEST_WASM);
+  EXPECT_EQ(exportsStartingWith(guest.exports, "runtime_"), Names{});
+}
+
 TEST(GuestImports, TheOtherGuestsImportOnlyTheArticlesThreeEnvFunctionsAndWasi) {
   for (const char *path : {WASMHOST_GUEST_NODEBUG_WASM, WASMHOST_HOSTILE_WASM}) {
     const auto guest = interfaceOf(path);

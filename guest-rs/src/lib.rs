@@ -12,7 +12,10 @@
 //! - `bench` (guest-bench.wasm): the benchmark's quiet exports and their
 //!   import `env::host_bench_echo`;
 //! - `hostile` (guest-hostile.wasm): exports that misbehave on purpose, for
-//!   the host's fail-safety tests (logic in `hostile`).
+//!   the host's fail-safety tests (logic in `hostile`);
+//! - `runtime` (guest-runtime.wasm): the imports `wasmhost::config_get` and
+//!   `wasmhost::log` with their safe wrappers (`config_get`, `log`) and
+//!   exports that use WASI's capabilities, for the host's tests.
 //!
 //! guest.wasm (default features) imports only the article's three `env`
 //! functions, plus WASI.
@@ -39,3 +42,5 @@ pub use ffi::bench::{
 };
 #[cfg(all(target_arch = "wasm32", feature = "debug-json"))]
 pub use ffi::debug::guest_debug_state;
+#[cfg(all(target_arch = "wasm32", feature = "runtime"))]
+pub use ffi::runtime::{config_get, log};

@@ -13,6 +13,7 @@
 #include "article_host.hh"
 #include "flame_graph.hh"
 #include "wasmhost/guest_buffer.hh"
+#include "wasmhost/runtime/log.hh"
 
 namespace wasmhost::app {
 namespace {
@@ -69,6 +70,32 @@ private:
   uint64_t dropped_ = 0;
 };
 
+/// An instance's guest lines into its collected output: the library's route
+/// (`WasmHostOptions::log_sink`: lines split, cut and rate-limited per
+/// instance, as any sink gets them), then the guest's stdout to `out` (none:
+/// dropped, as `--quiet` wants), its stderr to `errors`, and anything else
+/// (its `wasmhost::log` calls, the library's notes) to `errors` with level
+/// and source. Thread-safety: its instance's (one thread).
+class InstanceOutputSink : public runtime::LogSink {
+public:
+  InstanceOutputSink(std::ostream *out, std::ostream &errors) : out_(out), errors_(errors) {}
+  void write(runtime::LogLevel level, std::string_view source, std::string_view line) override {
+    if (source == "guest.stdout") {
+      if (out_ != nullptr) {
+        *out_ << line << '\n';
+      }
+    } else if (source == "guest.stderr") {
+      errors_ << line << '\n';
+    } else {
+      errors_ << '[' << runtime::logLevelName(level) << ' ' << source << "] " << line << '\n';
+    }
+  }
+
+private:
+  std::ostream *out_;
+  std::ostream &errors_;
+};
+
 /// Everything one instance printed, and how it went.
 struct InstanceRun {
   explicit InstanceRun(size_t capacity = BoundedText::kMostPerInstance)
@@ -101,13 +128,14 @@ void runInstance(int index, const std::shared_ptr<const Plugin> &pre, const cli:
   try {
     HostState state;
     state.narration = narration;
-    // The guest's stdout joins this instance's output, printed whole later.
+    // The guest's stdout joins this instance's output, printed whole later;
+    // its stderr too, so that its lines carry the instance's prefix and
+    // cannot pass for the host's.
+    InstanceOutputSink guest_output(narration, run.errors);
     WasmHostOptions host_options = hostOptionsFor(options, narration);
-    host_options.guest_stdout = false;
-    host_options.guest_stdout_stream = narration;
-    // The guest's stderr too, so that its lines carry the instance's prefix
-    // and cannot pass for the host's.
-    host_options.guest_stderr_stream = &run.errors;
+    host_options.log_sink = &guest_output;
+    // The narration stays on its stream (none with --quiet: not the sink).
+    host_options.narration = narration != nullptr ? narration : &discard;
     WasmHost host(pre, host_options);
     host.setStoreData(&state);
     host.initialize();

@@ -14,6 +14,7 @@
 
 #include "bounded_compile.hh"
 #include "null_stream.hh"
+#include "runtime/guest_runtime.hh"
 #include "wasi_poll_guard.hh"
 #include "wasmhost/engine_features.hh"
 
@@ -37,7 +38,12 @@ Plugin::Plugin(std::string wasm_path, WasmHostOptions options)
 Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOptions options)
     : name_(std::move(name)), options_(std::move(options)),
       host_functions_(std::make_shared<std::vector<std::shared_ptr<void>>>()),
-      engine_(makeEngine(options_)), linker_(engine_) {
+      engine_(makeEngine(options_)),
+      runtime_imports_(std::make_shared<runtime::detail::RuntimeImports>()), linker_(engine_) {
+  if (options_.narration == nullptr && options_.log_sink != nullptr) {
+    sink_narration_ = std::make_shared<runtime::detail::SinkStream>(
+        *options_.log_sink, options_.log_limits.max_line_bytes);
+  }
   compile(std::move(wasm_bytes));
   // A time limit, and the guest profiler's samples on epoch ticks (with or
   // without a time limit), need the epoch to advance.
@@ -56,7 +62,10 @@ Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOption
 Plugin::~Plugin() = default;
 
 std::ostream &Plugin::narration() const {
-  return options_.narration != nullptr ? *options_.narration : detail::nullStream();
+  if (options_.narration != nullptr) {
+    return *options_.narration;
+  }
+  return sink_narration_ != nullptr ? *sink_narration_ : detail::nullStream();
 }
 
 std::vector<uint8_t> Plugin::readModuleFile(const std::string &path, uint64_t max_bytes) {
@@ -169,8 +178,26 @@ void Plugin::linkWasi() {
     poll_guard_ = std::make_shared<detail::WasiPollGuard>(engine_);
     poll_guard_->install(linker_);
   }
+  linkRuntimeImports();
   wasi_linked_ = true;
   narration() << "[Host Setup] WASI imports defined." << std::endl;
+}
+
+void Plugin::linkRuntimeImports() {
+  // Quietly: the narration of a plugin that does not use them stays the
+  // article's.
+  const auto imports = runtime_imports_;
+  defineWithoutNarration(runtime::detail::kRuntimeModule, "config_get",
+                         [imports](wasmtime::Caller caller, uint32_t key_ptr, uint32_t key_len,
+                                   uint32_t out_ptr, uint32_t out_cap) -> int32_t {
+                           return runtime::detail::configGet(*imports, caller, key_ptr, key_len,
+                                                             out_ptr, out_cap);
+                         });
+  defineWithoutNarration(
+      runtime::detail::kRuntimeModule, "log",
+      [imports](wasmtime::Caller caller, int32_t level, uint32_t ptr, uint32_t len) {
+        runtime::detail::guestLog(*imports, caller, level, ptr, len);
+      });
 }
 
 void Plugin::defineUnchecked(std::string_view module_name, std::string_view func_name,

@@ -8,9 +8,11 @@
 
 #include "guest_profile.hh"
 #include "null_stream.hh"
+#include "runtime/guest_runtime.hh"
 #include "store_setup.hh"
 #include "trap_error.hh"
 #include "wasi_poll_guard.hh"
+#include "wasmhost/runtime/config.hh"
 
 namespace wasmhost {
 namespace {
@@ -113,8 +115,16 @@ PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin)
 
 PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOptions options)
     : plugin_(requirePrepared(plugin)), options_(std::move(options)), engine_(plugin_->engine()),
+      guest_log_(std::make_shared<runtime::detail::GuestLog>(
+          options_.log_sink != nullptr ? *options_.log_sink : runtime::detail::defaultSink(),
+          options_.log_limits)),
       store_(engine_), store_context_(store_) {
   checkEngineSupports(*plugin_, options_);
+  runtime::checkConfig(options_.config);
+  if (options_.narration == nullptr && options_.log_sink != nullptr) {
+    sink_narration_ = std::make_shared<runtime::detail::SinkStream>(
+        *options_.log_sink, options_.log_limits.max_line_bytes);
+  }
   ticker_ = plugin_->epochTicker();
   ticker_parked_ = ticker_ != nullptr ? &ticker_->parkedFlag() : nullptr;
   // The guest profiler keeps the ticker running without a time limit.
@@ -133,20 +143,31 @@ PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOpt
   if (poll_guard_ != nullptr) {
     poll_guard_->attach(store_context_.capi(), this);
   }
+  attachRuntime();
 }
 
 PluginInstance::~PluginInstance() {
   if (poll_guard_ != nullptr) {
     poll_guard_->detach(store_context_.capi());
   }
+  detachRuntime();
 }
 
+void PluginInstance::attachRuntime() {
+  plugin_->runtimeImports().attach(store_context_.capi(), {&options_.config, guest_log_.get()});
+}
+
+void PluginInstance::detachRuntime() { plugin_->runtimeImports().detach(store_context_.capi()); }
+
 std::ostream &PluginInstance::narration() {
-  return options_.narration != nullptr ? *options_.narration : detail::nullStream();
+  if (options_.narration != nullptr) {
+    return *options_.narration;
+  }
+  return sink_narration_ != nullptr ? *sink_narration_ : detail::nullStream();
 }
 
 void PluginInstance::setStoreWasi() {
-  detail::setSandboxWasi(store_context_, options_);
+  detail::setSandboxWasi(store_context_, options_, plugin_->name(), guest_log_.get());
   wasi_clock_start_ = std::chrono::steady_clock::now();
 }
 
@@ -375,6 +396,7 @@ void PluginInstance::reinstantiate() {
   if (poll_guard_ != nullptr) {
     poll_guard_->detach(store_context_.capi()); // before the old store goes
   }
+  detachRuntime();
   store_ = wasmtime::Store(engine_);
   store_context_ = store_.context();
   if (kept_data) {
@@ -386,6 +408,7 @@ void PluginInstance::reinstantiate() {
   if (poll_guard_ != nullptr) {
     poll_guard_->attach(store_context_.capi(), this);
   }
+  attachRuntime();
   initialize();
 }
 

@@ -8,18 +8,34 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string_view>
 
 #include <wasmtime.hh>
 
 #include "wasmhost/options.hh"
 
+namespace wasmhost::runtime::detail {
+class GuestLog;
+}
+
 namespace wasmhost::detail {
 
-/// The sandbox's WASI (preview 1 and 2 share it): stdout and stderr only, to
-/// the options' streams or the process's. No preopened directory, no
-/// environment variable, no argument, an empty stdin. Throws `Error` (`Io`)
-/// when the store refuses it.
-void setSandboxWasi(wasmtime::Store::Context context, const WasmHostOptions &options);
+/// The sandbox's WASI (preview 1 and 2 share it: Wasmtime's C API gives a
+/// component the store's WASI context too): stdout and stderr, to
+/// `guest_log` when `options.log_sink` is set, else to the options' streams
+/// or the process's; an empty stdin; and only what `options.wasi` grants:
+/// its preopened folders (read-only or not), its environment variables
+/// (nothing inherited), its arguments after `module_name` (argv[0]).
+/// Throws `Error` (`Io`) for a capability `checkCapabilities` refuses or
+/// the store refuses.
+void setSandboxWasi(wasmtime::Store::Context context, const WasmHostOptions &options,
+                    std::string_view module_name, runtime::detail::GuestLog *guest_log);
+
+/// Throws `Error` (`Io`) naming it for a preopen whose host folder is
+/// missing or not a folder, whose guest path is empty, not absolute or
+/// another preopen's; for an environment variable whose name is empty or
+/// holds `=` or NUL, or whose value holds NUL; for an argument holding NUL.
+void checkCapabilities(const WasiCapabilities &capabilities);
 
 /// Per memory and per table, and counts of both: together a bound on the
 /// whole store, whatever the module declares (the limiter has no total).

@@ -1,6 +1,7 @@
 #include "wasmhost/wasm_host.hh"
 
 #include "null_stream.hh"
+#include "runtime/guest_runtime.hh"
 
 namespace wasmhost {
 
@@ -28,7 +29,17 @@ WasmHost::WasmHost(std::shared_ptr<const Plugin> plugin, WasmHostOptions options
 WasmHost::~WasmHost() = default;
 
 std::ostream &WasmHost::narration() {
-  return options_.narration != nullptr ? *options_.narration : detail::nullStream();
+  if (options_.narration != nullptr) {
+    return *options_.narration;
+  }
+  if (options_.log_sink == nullptr) {
+    return detail::nullStream();
+  }
+  if (sink_narration_ == nullptr) {
+    sink_narration_ = std::make_shared<runtime::detail::SinkStream>(
+        *options_.log_sink, options_.log_limits.max_line_bytes);
+  }
+  return *sink_narration_;
 }
 
 Plugin &WasmHost::mutablePlugin(std::string_view what) {

@@ -5,7 +5,9 @@
 //! - `state`: the bookkeeping the debug view shows ([`GuestState`]);
 //! - `debug`: that view as JSON (feature `debug-json`);
 //! - `bench`: the benchmark's quiet functions (feature `bench`);
-//! - `kernels`: the benchmark's compute suite (feature `bench`).
+//! - `kernels`: the benchmark's compute suite (feature `bench`);
+//! - `runtime`: configuration, logs and WASI capabilities as the runtime
+//!   guest sees them (feature `runtime`).
 //!
 //! Nothing here is `unsafe` or reaches the host except through a trait, so
 //! every file is unit-tested natively (`cargo test`). The items are
@@ -21,6 +23,8 @@ mod buffers;
 mod debug;
 #[cfg(feature = "bench")]
 mod kernels;
+#[cfg(feature = "runtime")]
+mod runtime;
 mod state;
 
 pub use article::{
@@ -38,5 +42,10 @@ pub use debug::debug_state_json;
 pub use kernels::{
     KERNELS, Kernel, kernel, kernel_collatz, kernel_hash, kernel_matmul, kernel_nbody,
     kernel_parse, kernel_search, kernel_sort,
+};
+#[cfg(feature = "runtime")]
+pub use runtime::{
+    CONFIG_FIRST_CAPACITY, CONFIG_MISSING, ConfigSource, LogLevel, args_listing, config_get,
+    describe_config_value, describe_io_error, env_listing, outcome,
 };
 pub use state::{CallCounters, GuestState, POINTS_REMEMBERED};

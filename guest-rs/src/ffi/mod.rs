@@ -9,7 +9,9 @@
 //! - `debug`: `guest_debug_state` (feature `debug-json`);
 //! - `bench`: `bench_add`, `bench_call_host`, `bench_compute` and the
 //!   `env::host_bench_echo` import (feature `bench`, guest-bench.wasm);
-//! - `hostile`: the `hostile_*` exports (feature `hostile`, guest-hostile.wasm).
+//! - `hostile`: the `hostile_*` exports (feature `hostile`, guest-hostile.wasm);
+//! - `runtime`: the `wasmhost` imports (`config_get`, `log`) and the
+//!   `runtime_*` exports (feature `runtime`, guest-runtime.wasm).
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -23,6 +25,8 @@ pub mod buffers;
 pub mod debug;
 #[cfg(feature = "hostile")]
 mod hostile;
+#[cfg(feature = "runtime")]
+pub mod runtime;
 
 /// The plugin's bookkeeping, shown by the debug view.
 static STATE: Mutex<GuestState> = Mutex::new(GuestState::new());

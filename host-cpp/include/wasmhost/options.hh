@@ -7,11 +7,30 @@
 #define WASMHOST_OPTIONS_HH
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
+
+#include "wasmhost/runtime/log.hh"
 
 namespace wasmhost {
+
+/// A host folder the guest may open, at `guest_path`.
+struct Preopen {
+  std::string host_path;
+  std::string guest_path;
+  bool read_only = true;
+};
+/// What the guest may reach through WASI; nothing unless granted.
+struct WasiCapabilities {
+  std::vector<Preopen> preopens;
+  /// Environment variables with explicit values; nothing is inherited.
+  std::map<std::string, std::string> env;
+  /// argv[1..] the guest sees (argv[0] is the module's file name).
+  std::vector<std::string> args;
+};
 
 /// A profiler for the guest's code (`WasmHostOptions::profiler`).
 enum class Profiler {
@@ -34,12 +53,13 @@ enum class Profiler {
 /// Options of a `Plugin` (the engine-wide ones: `timeout_ms > 0`,
 /// `fuel > 0`, `debug_info` and `profiler` decide what its engine can do,
 /// `module_cache_dir`, `max_module_bytes`) and of each `PluginInstance` (the values of the
-/// limits, WASI's stdout, the narration). Thread-safety: a value type.
+/// limits, WASI's stdout, the narration, the capabilities, the configuration, the log).
+/// Thread-safety: a value type.
 struct WasmHostOptions {
-  /// Where the host narrates its steps (`[Host Setup] ...`); null: silent.
+  /// Where the host narrates its steps (`[Host Setup] ...`); null: to
+  /// `log_sink` (level `Info`, source "host") when that is set, else silent.
   std::ostream *narration = nullptr;
-  /// Whether the guest's WASI stdout reaches this process's stdout (its
-  /// stderr always does).
+  /// Whether the guest's WASI stdout reaches this process's stdout.
   bool guest_stdout = true;
   /// A folder for precompiled modules (`ModuleCache`); empty: always compile.
   /// One that is not the user's own or that others can write is refused.
@@ -48,7 +68,7 @@ struct WasmHostOptions {
   /// `guest_stdout`); it must outlive the instance.
   std::ostream *guest_stdout_stream = nullptr;
   /// When set, the guest's WASI stderr is written here instead of this
-  /// process's stderr; it must outlive the instance.
+  /// process's stderr (overrides `guest_stderr`); it must outlive the instance.
   std::ostream *guest_stderr_stream = nullptr;
   /// Wall-clock limit of each entry into the guest (every call, the start
   /// function, `_initialize`), in milliseconds, through epoch interruption:
@@ -112,6 +132,30 @@ struct WasmHostOptions {
   /// `Guest`). Checked against what the Wasmtime build can do before the
   /// engine is made (`checkEngineOptions`).
   Profiler profiler = Profiler::None;
+  // The fields below came after the ones above, which stay in their order:
+  // embedders initialize the first ones by position.
+  /// Whether the guest's WASI stderr reaches this process's stderr.
+  bool guest_stderr = true;
+  /// When set, the guest's WASI stdout and stderr (split into lines, sources
+  /// "guest.stdout" and "guest.stderr", levels `Info` and `Warn`), its
+  /// `wasmhost::log` calls (source "guest.log") and, without `narration`,
+  /// the narration go to this sink, within `log_limits`; it overrides
+  /// `guest_stdout`, `guest_stderr` and their two streams above. It must
+  /// outlive the instances. Null: the guest's `log` calls go to a
+  /// `runtime::StderrSink`.
+  runtime::LogSink *log_sink = nullptr;
+  /// The bounds of what a guest sends to a sink (line length, rate).
+  runtime::LogLimits log_limits;
+  /// What the guest may reach through WASI: preopened folders, environment
+  /// variables, arguments. Nothing by default. Checked when an instance is
+  /// made (`Error`, `Io`): a preopen's host folder must exist and be a
+  /// folder, its `guest_path` absolute and unique.
+  WasiCapabilities wasi;
+  /// The guest's configuration, read with the import `wasmhost::config_get`
+  /// (`wasmhost/runtime/config.hh`, which bounds keys and values). Core
+  /// modules only: a component instance refuses a non-empty one
+  /// (`Unsupported`; the plugin world has no configuration import).
+  std::map<std::string, std::string> config;
 };
 
 } // namespace wasmhost

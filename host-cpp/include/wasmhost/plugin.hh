@@ -31,6 +31,9 @@ namespace wasmhost {
 namespace detail {
 class WasiPollGuard;
 }
+namespace runtime::detail {
+class RuntimeImports;
+}
 
 /// The shareable half of a host: the engine (configured from the options:
 /// epoch interruption for a time limit, fuel metering for a fuel budget), the
@@ -86,23 +89,14 @@ public:
     requireUnprepared("define host functions");
     narration() << "[Host Setup] Defining host function: " << module_name << "::" << func_name
                 << "..." << std::endl;
-    using Callable = std::decay_t<F>;
-    using Target = detail::HostFunction<Callable>;
-    auto target = std::make_shared<Target>(Target{std::string(func_name), std::forward<F>(fn)});
-    if constexpr (detail::kDirectHostFunction<Callable>) {
-      defineUnchecked(module_name, func_name, detail::makeRawHostFunction<Callable>(),
-                      target.get());
-    } else {
-      auto result = linker_.func_wrap(module_name, func_name, detail::makeTrapSafe(target.get()));
-      if (!result) {
-        throw Error(ErrorKind::Link, "Failed to define host function '" + std::string(func_name) +
-                                         "': " + result.err().message());
-      }
-    }
-    host_functions_->push_back(std::move(target));
+    defineWithoutNarration(module_name, func_name, std::forward<F>(fn));
   }
 
-  /// Defines WASI (preview 1) in the linker, once. Refused once prepared.
+  /// Defines WASI (preview 1) in the linker, once, and with it the runtime's
+  /// imports of module `wasmhost`: `config_get` (`wasmhost/runtime/config.hh`)
+  /// and `log(level: i32, ptr: i32, len: i32)` (`wasmhost/runtime/log.hh`),
+  /// which serve each instance from its own options; a module that does not
+  /// import them is not affected. Refused once prepared.
   /// With a time limit or a fuel budget, WASI's `poll_oneoff` (a guest's
   /// sleep, which Wasmtime cannot interrupt) is replaced by one that never
   /// blocks past the call's limits (`detail::WasiPollGuard`).
@@ -135,6 +129,11 @@ public:
   /// The guard of WASI's `poll_oneoff`; null unless WASI is linked with a
   /// time limit or a fuel budget. For `PluginInstance`.
   [[nodiscard]] detail::WasiPollGuard *wasiPollGuard() const { return poll_guard_.get(); }
+  /// The stores the runtime imports serve (each `PluginInstance` attaches
+  /// its own). For `PluginInstance`.
+  [[nodiscard]] runtime::detail::RuntimeImports &runtimeImports() const {
+    return *runtime_imports_;
+  }
 
   /// What of the engine's configuration (as `options` make it) changes
   /// compiled code; part of the module cache's key. Whoever changes the
@@ -152,6 +151,26 @@ public:
   [[nodiscard]] wasmtime::Linker &linker() { return linker_; }
 
 private:
+  /// `defineHostFunction` without its narration line.
+  template <typename F>
+  void defineWithoutNarration(std::string_view module_name, std::string_view func_name, F &&fn) {
+    using Callable = std::decay_t<F>;
+    using Target = detail::HostFunction<Callable>;
+    auto target = std::make_shared<Target>(Target{std::string(func_name), std::forward<F>(fn)});
+    if constexpr (detail::kDirectHostFunction<Callable>) {
+      defineUnchecked(module_name, func_name, detail::makeRawHostFunction<Callable>(),
+                      target.get());
+    } else {
+      auto result = linker_.func_wrap(module_name, func_name, detail::makeTrapSafe(target.get()));
+      if (!result) {
+        throw Error(ErrorKind::Link, "Failed to define host function '" + std::string(func_name) +
+                                         "': " + result.err().message());
+      }
+    }
+    host_functions_->push_back(std::move(target));
+  }
+  /// Defines `wasmhost::config_get` and `wasmhost::log` (`linkWasi`).
+  void linkRuntimeImports();
   void compile(std::vector<uint8_t> wasm_bytes);
   void requireUnprepared(std::string_view what) const;
   /// `wasmtime_linker_define_func_unchecked` with `function`'s types and
@@ -170,11 +189,15 @@ private:
   std::shared_ptr<const detail::EpochTicker> ticker_; ///< set with a time limit
   /// Declared before the linker, whose guarded `poll_oneoff` points at it.
   std::shared_ptr<detail::WasiPollGuard> poll_guard_;
+  /// Declared before the linker, whose runtime imports point at it.
+  std::shared_ptr<runtime::detail::RuntimeImports> runtime_imports_;
   wasmtime::Linker linker_;
   std::optional<wasmtime::Module> module_;
   ModuleLoadReport module_load_report_;
   std::optional<InstancePre> pre_;
   bool wasi_linked_ = false;
+  /// The narration's lines to `options_.log_sink` (without `narration`).
+  std::shared_ptr<std::ostream> sink_narration_;
 };
 
 } // namespace wasmhost

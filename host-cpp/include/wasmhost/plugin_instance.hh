@@ -38,6 +38,9 @@ namespace detail {
 class GuestProfile;
 class WasiPollGuard;
 } // namespace detail
+namespace runtime::detail {
+class GuestLog;
+}
 
 /// The per-store half of a host: the store (with its limits and WASI
 /// context), the instance, its memory, and every call into it. Cheap to make
@@ -50,7 +53,8 @@ public:
   /// `options` (the limits, WASI's stdout and the narration; the engine-wide
   /// options are the plugin's). A time limit, a fuel budget or a guest
   /// profile the plugin's engine cannot serve is refused here with
-  /// `std::logic_error`.
+  /// `std::logic_error`; WASI capabilities `Error` (`Io`) and a
+  /// configuration `Error` (`Limit`) refuses, before the guest runs.
   PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOptions options);
   explicit PluginInstance(std::shared_ptr<const Plugin> plugin);
   ~PluginInstance();
@@ -352,6 +356,9 @@ private:
                                     wasmtime::FuncType wanted);
   std::ostream &narration();
   void setStoreWasi();
+  /// Serves this store from the plugin's runtime imports (`config_get`, `log`).
+  void attachRuntime();
+  void detachRuntime();
   void applyStoreLimits();
   /// Marks one entry into the guest (a call, the start function,
   /// `_initialize`) for as long as it lives. The outermost one arms the
@@ -415,6 +422,12 @@ private:
   std::shared_ptr<const Plugin> plugin_;
   WasmHostOptions options_;
   wasmtime::Engine engine_; ///< the plugin's
+  /// This instance's guest lines on their way to a sink (its `log` calls;
+  /// its WASI output too with a `log_sink`): declared before the store,
+  /// whose WASI writes to it.
+  std::shared_ptr<runtime::detail::GuestLog> guest_log_;
+  /// The narration's lines to `options_.log_sink` (without `narration`).
+  std::shared_ptr<std::ostream> sink_narration_;
   wasmtime::Store store_;
   /// `store_.context()`, taken once: each `context()` is a call into the
   /// C API.

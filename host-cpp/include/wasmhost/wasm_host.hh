@@ -204,6 +204,8 @@ private:
   /// What `setStoreData` attached, for a store made later.
   std::any pending_store_data_;
   bool wasi_configured_ = false;
+  /// The narration's lines to `options_.log_sink` (without `narration`).
+  std::shared_ptr<std::ostream> sink_narration_;
 };
 
 } // namespace wasmhost

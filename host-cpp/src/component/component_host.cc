@@ -7,6 +7,7 @@
 
 #include "../bounded_compile.hh"
 #include "../null_stream.hh"
+#include "../runtime/guest_runtime.hh"
 #include "../store_setup.hh"
 #include "../trap_error.hh"
 #include "wasmhost/detail/epoch_ticker.hh"
@@ -130,6 +131,11 @@ ComponentHost ComponentHost::sharingComponentOf(const ComponentHost &other) {
 }
 
 void ComponentHost::startLimits() {
+  if (!options_.config.empty()) {
+    throw Error(ErrorKind::Unsupported,
+                "configuration (WasmHostOptions::config) is for core modules only: the "
+                "component's world has no config_get import");
+  }
   if (options_.profiler == Profiler::Guest) {
     throw Error(ErrorKind::Unsupported,
                 "the guest profiler samples core modules only, not components");
@@ -267,7 +273,11 @@ void ComponentHost::instantiate() {
   store_life_ = std::make_shared<detail::StoreLife>();
   store_life_->host = this;
   ::wasmhost::detail::applyStoreLimits(*store_, options_);
-  ::wasmhost::detail::setSandboxWasi(store_->context(), options_);
+  if (options_.log_sink != nullptr && guest_log_ == nullptr) {
+    guest_log_ = std::make_shared<::wasmhost::runtime::detail::GuestLog>(*options_.log_sink,
+                                                                         options_.log_limits);
+  }
+  ::wasmhost::detail::setSandboxWasi(store_->context(), options_, name_, guest_log_.get());
   if (ticker_) {
     wasmtime_store_epoch_deadline_callback(store_->capi(), &ComponentHost::onEpochDeadline, this,
                                            nullptr);

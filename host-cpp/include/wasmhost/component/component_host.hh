@@ -36,6 +36,10 @@
 #include "wasmhost/module_cache.hh"
 #include "wasmhost/options.hh"
 
+namespace wasmhost::runtime::detail {
+class GuestLog;
+}
+
 namespace wasmhost {
 namespace detail {
 class EpochTicker;
@@ -383,6 +387,9 @@ private:
   /// What the host resources' tables are cleared with when the store goes.
   std::vector<std::function<void()>> clear_tables_;
   std::optional<wc::Linker> linker_;
+  /// The guest's WASI output on its way to `options_.log_sink` (when set):
+  /// declared before the store, whose WASI writes to it.
+  std::shared_ptr<::wasmhost::runtime::detail::GuestLog> guest_log_;
   std::optional<wasmtime::Store> store_;
   std::shared_ptr<detail::StoreLife> store_life_;
   std::optional<wc::Instance> instance_;
