@@ -24,6 +24,14 @@ pub fn spin() -> ! {
     }
 }
 
+/// Sleeps `milliseconds` through WASI (`std::thread::sleep`: one
+/// `poll_oneoff` on a relative monotonic clock), then returns how long it
+/// asked for. A long sleep is what a cancel must cut short.
+pub fn sleep_ms(milliseconds: u32) -> u32 {
+    std::thread::sleep(std::time::Duration::from_millis(u64::from(milliseconds)));
+    milliseconds
+}
+
 /// Never returns on its own, and spends its time in calls to the host.
 pub fn spin_calling_host(mut set_value: impl FnMut(i32)) -> ! {
     let mut counter: i32 = 0;

@@ -32,6 +32,9 @@ std::vector<Figure> measureScale(const std::string &guest, std::vector<uint8_t> 
 /// `call.component.*` (typed and dynamic calls of the world
 /// wasmhost:plugin@0.1.0 in `component`), `start.component.instantiate_us`.
 std::vector<Figure> measureComponent(const std::string &component, const Sizes &sizes);
+/// `pool.*`: a checkout of `runtime::InstancePool` (reusing its instance),
+/// one call by name and the lease given back.
+std::vector<Figure> measurePool(const std::string &guest, const Sizes &sizes);
 /// `idle.*`: the CPU that idle hosts with the default options use.
 std::vector<Figure> measureIdle(const std::string &guest, const Sizes &sizes);
 

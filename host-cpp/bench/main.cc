@@ -2,9 +2,11 @@
 // the raw C API and native code; joined from host-bench-rs, the Rust embedding
 // and the compute kernel as wasm and natively. Prints a table and writes the
 // joined results as JSON.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,8 @@ constexpr std::string_view kUsage =
   --component FILE
                the component whose calls call.component.* times (default:
                guest-component-bench.wasm next to guest-bench.wasm)
+  --only GROUP measure one group of figures only: call, component, mem, pool,
+               idle, start or scale (the others are reported missing)
   --help
 Exit status: 0 measured (missed targets are reported, not errors), 1 a
 measurement failed, 2 usage or file error.
@@ -37,7 +41,11 @@ struct Options {
   std::string rust;
   std::string component;
   std::string out = "bench-results.json";
+  std::string only; ///< empty: every group
 };
+
+constexpr std::string_view kGroups[] = {"call", "component", "mem",  "pool",
+                                        "idle", "start",     "scale"};
 
 struct UsageError {
   std::string message;
@@ -73,6 +81,13 @@ Options parseOptions(int argc, char **argv) {
       options.out = value(i);
     } else if (arg == "--component") {
       options.component = value(i);
+    } else if (arg == "--only") {
+      options.only = value(i);
+      if (std::find(std::begin(kGroups), std::end(kGroups), options.only) == std::end(kGroups)) {
+        throw UsageError{
+            "--only needs one of call, component, mem, pool, idle, start, scale, not '" +
+            options.only + "'"};
+      }
     } else if (arg.rfind("--", 0) == 0) {
       throw UsageError{"unknown option '" + std::string(arg) + "'"};
     } else if (options.guest.empty()) {
@@ -126,12 +141,30 @@ std::vector<Summary> measureAll(const Options &options) {
   };
   std::cerr << "host-bench: measuring (" << sizes.mode << ", " << sizes.reps
             << " repetitions per figure)\n";
-  add(measureCalls(host, defaults, sizes));
-  add(measureComponent(options.component, sizes));
-  add(measureMemory(host, sizes));
-  add(measureIdle(options.guest, sizes));
-  add(measureStartup(wasm, sizes));
-  add(measureScale(options.guest, wasm, sizes));
+  const auto wanted = [&options](std::string_view group) {
+    return options.only.empty() || options.only == group;
+  };
+  if (wanted("call")) {
+    add(measureCalls(host, defaults, sizes));
+  }
+  if (wanted("component")) {
+    add(measureComponent(options.component, sizes));
+  }
+  if (wanted("mem")) {
+    add(measureMemory(host, sizes));
+  }
+  if (wanted("pool")) {
+    add(measurePool(options.guest, sizes));
+  }
+  if (wanted("idle")) {
+    add(measureIdle(options.guest, sizes));
+  }
+  if (wanted("start")) {
+    add(measureStartup(wasm, sizes));
+  }
+  if (wanted("scale")) {
+    add(measureScale(options.guest, wasm, sizes));
+  }
   return summaries;
 }
 

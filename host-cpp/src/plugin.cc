@@ -174,7 +174,9 @@ void Plugin::linkWasi() {
     throw Error(ErrorKind::Link,
                 "Failed defining WASI imports in linker: " + linked.err().message());
   }
-  if (options_.timeout_ms > 0 || options_.fuel > 0) {
+  // Also with epoch interruption alone (the guest profiler): a cancelled
+  // call's sleep ends at once.
+  if (options_.timeout_ms > 0 || options_.fuel > 0 || usesEpochInterruption(options_)) {
     poll_guard_ = std::make_shared<detail::WasiPollGuard>(engine_);
     poll_guard_->install(linker_);
   }

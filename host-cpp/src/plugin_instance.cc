@@ -195,6 +195,59 @@ void PluginInstance::refillFuel() {
   }
 }
 
+CancelHandle PluginInstance::cancelHandle() {
+  if (ticker_ == nullptr) {
+    throw std::logic_error("cancelling a call needs a plugin whose engine has epoch interruption "
+                           "(timeout_ms > 0, or the guest profiler)");
+  }
+  if (cancel_ == nullptr) {
+    cancel_ = std::make_shared<detail::CancelState>(engine_);
+  }
+  return CancelHandle(cancel_);
+}
+
+CallStats PluginInstance::lastCallStats() const {
+  if (!records_stats_) {
+    throw std::logic_error("call stats are not recorded: call recordCallStats() first");
+  }
+  return last_stats_;
+}
+
+void PluginInstance::enterOutermostEntry() {
+  if (cancel_ != nullptr) {
+    cancel_->beginCall();
+  }
+  entry_failed_ = false;
+  if (records_stats_) {
+    entry_start_ = std::chrono::steady_clock::now();
+  }
+}
+
+void PluginInstance::leaveOutermostEntry() {
+  if (cancel_ != nullptr) {
+    cancel_->endCall();
+  }
+  if (!records_stats_) {
+    return;
+  }
+  CallStats stats;
+  stats.wall_time = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::steady_clock::now() - entry_start_);
+  if (options_.fuel > 0) {
+    uint64_t left = 0;
+    if (wasmtime_error_t *error = wasmtime_context_get_fuel(store_context_.capi(), &left)) {
+      wasmtime_error_delete(error);
+      left = 0;
+    }
+    stats.fuel_used = options_.fuel - std::min(left, options_.fuel);
+  }
+  if (memory_.has_value()) {
+    stats.peak_memory_bytes = memory_->data(store_context_).size();
+  }
+  stats.trapped = entry_failed_;
+  last_stats_ = stats;
+}
+
 void PluginInstance::installDeadlineCallback() {
   if (ticker_ == nullptr) {
     return;
@@ -215,6 +268,9 @@ wasmtime_error_t *PluginInstance::onEpochDeadline(wasmtime_context_t * /*context
   // a call comes at its first epoch check after the ticker's next tick at
   // the latest: its clock starts no earlier than the call (never early) and
   // at most about a tick later.
+  if (self.cancel_ != nullptr && self.cancel_->currentCallCancelled()) {
+    return detail::trapAsError(detail::cancelledTrap());
+  }
   const auto remaining = self.remainingTime(now);
   if (self.profile_ != nullptr) {
     self.profile_->sample(self.store_.capi());
@@ -385,6 +441,7 @@ void PluginInstance::reinstantiate() {
   memory_.reset();
   instance_.reset();
   is_initialized_ = false;
+  trapped_ = false;
   // The host state attached with `setStoreData` stays (`get_data` would
   // dereference null for a store without data).
   const auto *store_data =
@@ -524,6 +581,7 @@ PluginInstance::callDynamic(const wasmtime::Func &func, const std::vector<wasmti
   auto result = func.call(store_context_, args);
   guestReturned();
   if (!result) {
+    noteCallFailed();
     return asTrap(result.err());
   }
   return result;
@@ -550,6 +608,9 @@ std::string PluginInstance::trapKind(const wasmtime::TrapError &error) {
   }
   if (trap->message().rfind(detail::kExitMessage, 0) == 0) {
     return "exit";
+  }
+  if (trap->message().find(detail::kCancelledMessage) != std::string::npos) {
+    return "cancelled";
   }
   return "host function failed";
 }

@@ -4,6 +4,8 @@
 
 #include <wasmtime.h>
 
+#include "wasmhost/errors.hh"
+
 namespace wasmhost::detail {
 
 // In Wasmtime 48 `wasm_trap_t` and `wasmtime_error_t` are the same
@@ -21,6 +23,13 @@ inline wasmtime_error_t *trapAsError(wasm_trap_t *trap) {
 /// `error` as the trap a host function returns; takes ownership.
 inline wasm_trap_t *errorAsTrap(wasmtime_error_t *error) {
   return reinterpret_cast<wasm_trap_t *>(error);
+}
+
+/// The trap that ends a call cancelled through a `CancelHandle`: a message
+/// trap (`kCancelledMessage`), which `PluginInstance::trapKind` names
+/// "cancelled". Owned by the caller.
+inline wasm_trap_t *cancelledTrap() {
+  return wasmtime_trap_new(kCancelledMessage.data(), kCancelledMessage.size());
 }
 
 } // namespace wasmhost::detail

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "trap_error.hh"
 #include "wasmhost/errors.hh"
@@ -92,6 +93,51 @@ longestWait(std::span<const uint8_t> memory, uint32_t offset, uint32_t count,
     earliest = earliest ? std::min(*earliest, as_duration) : as_duration;
   }
   return earliest;
+}
+
+/// Whether the `count` events WASI writes at `out` would overlap a timeout
+/// field of the `count` subscriptions at `offset` (WASI writes the events
+/// after reading the subscriptions: restoring the timeouts would clobber
+/// them).
+bool eventsOverlapTimeouts(uint32_t offset, uint32_t out, uint32_t count) {
+  constexpr uint64_t kEventSize = 32;
+  const uint64_t events_end = uint64_t{out} + uint64_t{count} * kEventSize;
+  for (uint64_t index = 0; index < count; ++index) {
+    const uint64_t field = offset + index * WasiPollGuard::kSubscriptionSize + kTimeoutOffset;
+    if (field < events_end && out < field + sizeof(uint64_t)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Rewrites, after an interruptible wait of `waited`, each relative clock of
+/// the `count` subscriptions at `offset` (inside `memory`) to what is left of
+/// it, so that WASI's `poll_oneoff` does not wait that time again; returns
+/// the original timeouts, for `restoreTimeouts`.
+std::vector<uint64_t> shortenRelativeClocks(std::span<uint8_t> memory, uint32_t offset,
+                                            uint32_t count, std::chrono::nanoseconds waited) {
+  std::vector<uint64_t> originals;
+  originals.reserve(count);
+  const auto waited_ns = nanosecondsSince(waited);
+  for (uint64_t index = 0; index < count; ++index) {
+    uint8_t *subscription = memory.data() + offset + index * WasiPollGuard::kSubscriptionSize;
+    const auto timeout = load<uint64_t>(subscription + kTimeoutOffset);
+    originals.push_back(timeout);
+    if ((load<uint16_t>(subscription + kFlagsOffset) & kAbstime) == 0) {
+      const uint64_t left = timeout - std::min(timeout, waited_ns);
+      std::memcpy(subscription + kTimeoutOffset, &left, sizeof(left));
+    }
+  }
+  return originals;
+}
+
+void restoreTimeouts(std::span<uint8_t> memory, uint32_t offset,
+                     const std::vector<uint64_t> &originals) {
+  for (uint64_t index = 0; index < originals.size(); ++index) {
+    std::memcpy(memory.data() + offset + index * WasiPollGuard::kSubscriptionSize + kTimeoutOffset,
+                &originals[index], sizeof(uint64_t));
+  }
 }
 
 bool sameMemory(const wasmtime_memory_t &a, const wasmtime_memory_t &b) {
@@ -228,27 +274,65 @@ wasm_trap_t *WasiPollGuard::pollOneoff(void *env, wasmtime_caller_t *caller,
   }
 
   std::optional<PluginInstance::WaitBudget> budget;
+  // Set after an interruptible wait for the earliest clock: the timeouts to
+  // put back once WASI's poll_oneoff has seen the shortened ones.
+  std::optional<std::vector<uint64_t>> shortened;
+  const auto subscriptions = static_cast<uint32_t>(args_and_results[0].i32);
+  const auto events = static_cast<uint32_t>(args_and_results[1].i32);
+  const auto subscription_count = static_cast<uint32_t>(args_and_results[2].i32);
+  const std::span<uint8_t> bytes(wasmtime_memory_data(context, &memory),
+                                 wasmtime_memory_data_size(context, &memory));
   if (instance != nullptr) {
+    // A call cancelled through a `CancelHandle` (`PluginInstance::cancel_`)
+    // never waits: a pending cancel traps at once, one that comes while the
+    // guest sleeps wakes it.
+    CancelState *cancel = instance->cancel_.get();
+    if (cancel != nullptr && cancel->currentCallCancelled()) {
+      return cancelledTrap();
+    }
     const auto now = std::chrono::steady_clock::now();
     budget = instance->waitBudget(context, now);
-    const std::span<const uint8_t> bytes(wasmtime_memory_data(context, &memory),
-                                         wasmtime_memory_data_size(context, &memory));
-    const auto wait = budget->limited
-                          ? longestWait(bytes, static_cast<uint32_t>(args_and_results[0].i32),
-                                        static_cast<uint32_t>(args_and_results[2].i32),
-                                        instance->wasi_clock_start_)
-                          : std::nullopt;
-    if (wait && *wait > budget->allowed) {
+    const auto wait =
+        budget->limited || cancel != nullptr
+            ? longestWait(bytes, subscriptions, subscription_count, instance->wasi_clock_start_)
+            : std::nullopt;
+    /// Sleeps until `deadline`, woken by a cancel: true when cancelled.
+    const auto sleep_until = [&](std::chrono::steady_clock::time_point deadline) {
+      if (cancel != nullptr) {
+        const bool cancelled = cancel->waitUntil(deadline);
+        if (cancelled) {
+          instance->chargeWait(context, std::chrono::steady_clock::now() - now);
+        }
+        return cancelled;
+      }
+      std::this_thread::sleep_until(deadline);
+      return false;
+    };
+    if (wait && budget->limited && *wait > budget->allowed) {
       // Wait only for what the call has left, then stop it as its limit
       // would have: nothing blocks past the deadline.
-      if (budget->allowed.count() > 0) {
-        std::this_thread::sleep_until(now + budget->allowed);
+      if (budget->allowed.count() > 0 && sleep_until(now + budget->allowed)) {
+        return cancelledTrap();
       }
       if (budget->fuel_bound) {
         instance->chargeWait(context, budget->allowed);
         return wasmtime_trap_new_code(WASMTIME_TRAP_CODE_OUT_OF_FUEL);
       }
       return wasmtime_trap_new_code(WASMTIME_TRAP_CODE_INTERRUPT);
+    }
+    if (wait && cancel != nullptr && wait->count() > 0 &&
+        !eventsOverlapTimeouts(subscriptions, events, subscription_count)) {
+      // Wait for the earliest clock here, where a cancel wakes the guest,
+      // then let WASI's poll_oneoff report the clocks due, each relative one
+      // shortened by the time waited: the events are WASI's own. (When the
+      // events would overlap the timeouts, WASI waits itself, and a cancel
+      // ends the call at its next epoch check after the sleep.)
+      if (sleep_until(now + *wait)) {
+        return cancelledTrap();
+      }
+      const auto waited = std::chrono::steady_clock::now() - now;
+      instance->chargeWait(context, waited);
+      shortened = shortenRelativeClocks(bytes, subscriptions, subscription_count, waited);
     }
   }
 
@@ -260,6 +344,9 @@ wasm_trap_t *WasiPollGuard::pollOneoff(void *env, wasmtime_caller_t *caller,
   wasm_trap_t *trap = nullptr;
   wasmtime_error_t *error =
       wasmtime_func_call_unchecked(context, &trampoline, args_and_results, count, &trap);
+  if (shortened) {
+    restoreTimeouts(bytes, subscriptions, *shortened);
+  }
   if (budget && budget->limited) {
     instance->chargeWait(context, std::chrono::steady_clock::now() - started);
   }

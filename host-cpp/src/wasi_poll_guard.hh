@@ -29,6 +29,13 @@ namespace wasmhost::detail {
 ///   `WasmHostOptions::kSleepFuelPerMillisecond`, then fails with the trap of
 ///   that limit (`interrupt`, or `out of fuel` with the fuel at 0), exactly
 ///   as if the guest had run that long.
+/// - When the instance has a `CancelHandle` (`PluginInstance::cancelHandle`),
+///   a cancelled call never waits: a pending cancel traps at once
+///   ("cancelled"), and a clock-only poll waits for its earliest clock here,
+///   woken by `CancelHandle::interrupt`, then goes to Wasmtime's
+///   `poll_oneoff` with each relative clock shortened by the time waited
+///   (restored in guest memory afterwards), so that the events are WASI's.
+///   When the events buffer overlaps the timeouts WASI waits itself.
 /// - Any other poll goes to Wasmtime's own `poll_oneoff` (called through a
 ///   one-function trampoline module that re-exports the guest's memory, since
 ///   WASI reads the caller's `memory` export); then the time it waited is

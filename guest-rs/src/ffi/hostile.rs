@@ -20,6 +20,11 @@ pub extern "C" fn hostile_spin() {
 }
 
 #[unsafe(no_mangle)]
+pub extern "C" fn hostile_sleep_ms(milliseconds: u32) -> u32 {
+    hostile::sleep_ms(milliseconds)
+}
+
+#[unsafe(no_mangle)]
 pub extern "C" fn hostile_spin_calling_host() {
     hostile::spin_calling_host(set_shared_value_in_host);
 }

@@ -57,6 +57,11 @@ namespace detail {
 /// How a WASI exit is worded once it is reported as a `Trap`
 /// (`PluginInstance::asTrap`); `classify` recognizes it.
 inline constexpr std::string_view kExitMessage = "the guest exited with status ";
+/// The message of the trap that ends a call cancelled through a
+/// `CancelHandle` (an `ErrorKind::Trap`); `PluginInstance::trapKind` names
+/// it "cancelled".
+inline constexpr std::string_view kCancelledMessage =
+    "the call was cancelled (CancelHandle::interrupt)";
 } // namespace detail
 
 /// The kind of a failure Wasmtime reported. Decided from Wasmtime's typed

@@ -97,9 +97,10 @@ public:
   /// and `log(level: i32, ptr: i32, len: i32)` (`wasmhost/runtime/log.hh`),
   /// which serve each instance from its own options; a module that does not
   /// import them is not affected. Refused once prepared.
-  /// With a time limit or a fuel budget, WASI's `poll_oneoff` (a guest's
-  /// sleep, which Wasmtime cannot interrupt) is replaced by one that never
-  /// blocks past the call's limits (`detail::WasiPollGuard`).
+  /// With a time limit, a fuel budget or epoch interruption, WASI's
+  /// `poll_oneoff` (a guest's sleep, which Wasmtime cannot interrupt) is
+  /// replaced by one that never blocks past the call's limits and wakes when
+  /// the call is cancelled (`detail::WasiPollGuard`).
   void linkWasi();
   [[nodiscard]] bool wasiLinked() const { return wasi_linked_; }
 

@@ -26,6 +26,8 @@
 
 #include <wasmtime.hh>
 
+#include "wasmhost/call_stats.hh"
+#include "wasmhost/cancel_handle.hh"
 #include "wasmhost/detail/export_cache.hh"
 #include "wasmhost/errors.hh"
 #include "wasmhost/options.hh"
@@ -233,6 +235,34 @@ public:
   /// the message being Wasmtime's, with the wasm backtrace.
   [[nodiscard]] std::string describeTrap(const wasmtime::TrapError &error) const;
 
+  /// Whether a call into the current instance failed (a trap, an exit, a
+  /// cancel; nested calls too) since it was instantiated: its state may be
+  /// anything the guest left half done. `reinstantiate()` clears it.
+  [[nodiscard]] bool hasTrapped() const { return trapped_; }
+
+  // --- Cancellation and per-call figures. -----------------------------------
+
+  /// A handle that cancels the call in flight in this instance from any
+  /// thread (`CancelHandle`, which says which call). Every handle of an
+  /// instance shares one state; it stays valid across `reinstantiate()` and
+  /// after the instance is destroyed. A cancelled call fails with a `Trap`
+  /// of kind "cancelled"; the instance stays usable: the next call runs (not
+  /// cancelled), on whatever state the cancelled one left, and
+  /// `reinstantiate()` starts afresh as after any trap. Needs epoch
+  /// interruption: throws `std::logic_error` when the plugin's engine has
+  /// none (`timeout_ms = 0` without the guest profiler).
+  CancelHandle cancelHandle();
+
+  /// Starts (or stops) recording `lastCallStats()`: two clock reads, and
+  /// with fuel a fuel read, per outermost entry into the guest. Off by
+  /// default.
+  void recordCallStats(bool on = true) { records_stats_ = on; }
+  [[nodiscard]] bool recordsCallStats() const { return records_stats_; }
+  /// The figures of the last outermost entry into the guest (`CallStats`)
+  /// since `recordCallStats()`; all zero and unset before the first.
+  /// Throws `std::logic_error` when not recording.
+  [[nodiscard]] CallStats lastCallStats() const;
+
   // --- The guest profiler (`Profiler::Guest`). -------------------------------
 
   /// Whether this instance records a guest profile: its options and its
@@ -312,9 +342,18 @@ private:
     auto result = func.call(store_context_, params);
     guestReturned();
     if (!result) {
+      noteCallFailed();
       return asTrap(result.err());
     }
     return result;
+  }
+  /// A call failed once it ran: `hasTrapped()`, and the outermost entry's
+  /// `CallStats::trapped`.
+  void noteCallFailed() {
+    trapped_ = true;
+    if (entry_depth_ == 1) {
+      entry_failed_ = true;
+    }
   }
 
   /// Looks up export `func_name` as a typed function once; later calls with
@@ -376,7 +415,12 @@ private:
       }
       ++instance_.entry_depth_;
     }
-    ~EntryScope() { --instance_.entry_depth_; }
+    ~EntryScope() {
+      if (--instance_.entry_depth_ == 0 &&
+          (instance_.cancel_ != nullptr || instance_.records_stats_)) [[unlikely]] {
+        instance_.leaveOutermostEntry();
+      }
+    }
     EntryScope(const EntryScope &) = delete;
     EntryScope &operator=(const EntryScope &) = delete;
 
@@ -399,7 +443,14 @@ private:
     if (profile_ != nullptr) [[unlikely]] {
       enterProfiledGuest(); // a sample at the guest's first epoch check
     }
+    if (cancel_ != nullptr || records_stats_) [[unlikely]] {
+      enterOutermostEntry();
+    }
   }
+  /// With a cancel handle or call stats: the entry's number, its clock.
+  void enterOutermostEntry();
+  /// Their counterpart when the outermost entry returned.
+  void leaveOutermostEntry();
   /// After every entry into the guest returned: the guest profiler's sample.
   void guestReturned() {
     if (profile_ != nullptr) [[unlikely]] {
@@ -429,6 +480,16 @@ private:
   /// The narration's lines to `options_.log_sink` (without `narration`).
   std::shared_ptr<std::ostream> sink_narration_;
   wasmtime::Store store_;
+  /// Shared with the cancel handles; null until `cancelHandle()`.
+  std::shared_ptr<detail::CancelState> cancel_;
+  bool records_stats_ = false;
+  CallStats last_stats_;
+  /// When the current outermost entry started (recording call stats).
+  std::chrono::steady_clock::time_point entry_start_{};
+  /// The current outermost entry failed (`noteCallFailed`).
+  bool entry_failed_ = false;
+  /// `hasTrapped()`.
+  bool trapped_ = false;
   /// `store_.context()`, taken once: each `context()` is a call into the
   /// C API.
   wasmtime::Store::Context store_context_;

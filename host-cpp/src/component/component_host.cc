@@ -10,6 +10,7 @@
 #include "../runtime/guest_runtime.hh"
 #include "../store_setup.hh"
 #include "../trap_error.hh"
+#include "wasmhost/cancel_handle.hh"
 #include "wasmhost/detail/epoch_ticker.hh"
 #include "wasmhost/engine_features.hh"
 #include "wasmhost/plugin.hh"
@@ -283,10 +284,9 @@ void ComponentHost::instantiate() {
                                            nullptr);
     store_->context().set_epoch_deadline(0);
   }
-  armLimits(); // instantiation runs guest code
-  ++entry_depth_;
+  enterGuest(); // instantiation runs guest code
   auto instance = linker_->instantiate(store_->context(), component_);
-  --entry_depth_;
+  leaveGuest(!instance);
   if (!instance) {
     const ErrorKind kind = classify(instance.err(), ErrorKind::Trap);
     const std::string message = instance.err().message();
@@ -349,10 +349,68 @@ void ComponentHost::armLimits() {
   }
 }
 
+void ComponentHost::enterGuest() {
+  if (entry_depth_ == 0) {
+    armLimits();
+    if (cancel_) {
+      cancel_->beginCall();
+    }
+    if (records_stats_) {
+      entry_start_ = std::chrono::steady_clock::now();
+    }
+  }
+  ++entry_depth_;
+}
+
+void ComponentHost::leaveGuest(bool failed) {
+  if (--entry_depth_ > 0) {
+    return;
+  }
+  if (cancel_) {
+    cancel_->endCall();
+  }
+  if (records_stats_) {
+    CallStats stats;
+    stats.wall_time = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::steady_clock::now() - entry_start_);
+    if (options_.fuel > 0) {
+      uint64_t left = 0;
+      if (wasmtime_error_t *error = wasmtime_context_get_fuel(store_->context().capi(), &left)) {
+        wasmtime_error_delete(error);
+        left = 0;
+      }
+      stats.fuel_used = options_.fuel - std::min(left, options_.fuel);
+    }
+    stats.trapped = failed;
+    last_stats_ = stats;
+  }
+}
+
+CancelHandle ComponentHost::cancelHandle() {
+  if (!ticker_) {
+    throw std::logic_error("cancelling a call needs a component host with epoch interruption "
+                           "(timeout_ms > 0)");
+  }
+  if (!cancel_) {
+    cancel_ = std::make_shared<::wasmhost::detail::CancelState>(engine_);
+  }
+  return CancelHandle(cancel_);
+}
+
+CallStats ComponentHost::lastCallStats() const {
+  if (!records_stats_) {
+    throw std::logic_error("call stats are not recorded: call recordCallStats() first");
+  }
+  return last_stats_;
+}
+
 wasmtime_error_t *ComponentHost::onEpochDeadline(wasmtime_context_t * /*context*/, void *host,
                                                  uint64_t *epoch_deadline_delta,
                                                  wasmtime_update_deadline_kind_t *update_kind) {
   auto &self = *static_cast<ComponentHost *>(host);
+  if (self.cancel_ && self.cancel_->currentCallCancelled()) {
+    return ::wasmhost::detail::trapAsError(::wasmhost::detail::cancelledTrap());
+  }
   const auto now = std::chrono::steady_clock::now();
   // As `PluginInstance`'s: the first callback of a call starts its clock
   // (never early, at most about a tick late).
@@ -374,12 +432,11 @@ wasmtime::Result<std::monostate, Error> ComponentHost::callDynamic(const wc::Fun
                                                                    std::span<wc::Val> results,
                                                                    std::string_view what) {
   requireInstance();
-  armLimits();
-  ++entry_depth_;
+  enterGuest();
   auto called =
       func.call(store_->context(), wasmtime::Span<const wc::Val>(args.data(), args.size()),
                 wasmtime::Span<wc::Val>(results.data(), results.size()));
-  --entry_depth_;
+  leaveGuest(!called);
   if (!called) {
     return callError(what, called.err());
   }
@@ -388,10 +445,9 @@ wasmtime::Result<std::monostate, Error> ComponentHost::callDynamic(const wc::Fun
 
 void ComponentHost::dropResource(const wc::ResourceAny &handle) {
   requireInstance();
-  armLimits();
-  ++entry_depth_;
+  enterGuest();
   auto dropped = handle.drop(store_->context());
-  --entry_depth_;
+  leaveGuest(!dropped);
   if (!dropped) {
     throw callError("dropping a resource", dropped.err());
   }
@@ -403,6 +459,8 @@ Error ComponentHost::callError(std::string_view what, const wasmtime::Error &err
   std::string line = oneLine(message);
   if (kind == ErrorKind::Exit) {
     line = std::string(::wasmhost::detail::kExitMessage) + std::to_string(*error.i32_exit());
+  } else if (contains(message, ::wasmhost::detail::kCancelledMessage)) {
+    line = "cancelled: " + std::string(::wasmhost::detail::kCancelledMessage);
   } else if (contains(message, "wasm trap: interrupt")) {
     line = "wasm trap: interrupt (time limit of " + std::to_string(options_.timeout_ms) + " ms)";
   } else if (contains(message, "all fuel consumed")) {

@@ -30,6 +30,8 @@
 #include <wasmtime.hh>
 #include <wasmtime/component.hh>
 
+#include "wasmhost/call_stats.hh"
+#include "wasmhost/cancel_handle.hh"
 #include "wasmhost/component/resource.hh"
 #include "wasmhost/component/wit.hh"
 #include "wasmhost/errors.hh"
@@ -43,7 +45,8 @@ class GuestLog;
 namespace wasmhost {
 namespace detail {
 class EpochTicker;
-}
+class CancelState;
+} // namespace detail
 
 namespace component {
 
@@ -327,6 +330,25 @@ public:
   /// budget when they ended it). For tests: every kind has one.
   Error callError(std::string_view what, const wasmtime::Error &error) const;
 
+  /// A handle that cancels the call in flight from any thread, as
+  /// `PluginInstance::cancelHandle` (`CancelHandle` says which call): the
+  /// call fails with an `Error` (`Trap`) saying it was cancelled. A guest
+  /// spinning is stopped at its next epoch check; one blocked in a WASIp2
+  /// sleep (`wasi:clocks` `subscribe-duration`, which Wasmtime's WASIp2
+  /// serves and this host does not guard) is cancelled only once the sleep
+  /// returns to wasm, as the time limit does. After a cancel the component
+  /// instance refuses further calls, as after any trap: make a new host
+  /// (`sharingComponentOf` keeps the compiled component). Throws
+  /// `std::logic_error` without epoch interruption (`timeout_ms = 0`).
+  CancelHandle cancelHandle();
+
+  /// As `PluginInstance::recordCallStats`: records `lastCallStats()`.
+  void recordCallStats(bool on = true) { records_stats_ = on; }
+  /// As `PluginInstance::lastCallStats`; `peak_memory_bytes` is always unset
+  /// (the C API does not reach a component's core memories). Throws
+  /// `std::logic_error` when not recording.
+  [[nodiscard]] CallStats lastCallStats() const;
+
   [[nodiscard]] wasmtime::Store::Context context();
   [[nodiscard]] wasmtime::Engine &engine() { return engine_; }
   [[nodiscard]] const wc::Component &component() const { return component_; }
@@ -371,6 +393,10 @@ private:
   /// Before a call enters the guest, outermost only: the time limit starts,
   /// the fuel is refilled.
   void armLimits();
+  /// Around every entry into the guest: the limits, the cancel state, the
+  /// call's figures. `leaveGuest(failed)` after it returned.
+  void enterGuest();
+  void leaveGuest(bool failed);
   static wasmtime_error_t *onEpochDeadline(wasmtime_context_t *context, void *host,
                                            uint64_t *epoch_deadline_delta,
                                            wasmtime_update_deadline_kind_t *update_kind);
@@ -397,6 +423,11 @@ private:
   bool call_started_ = false;
   std::chrono::steady_clock::time_point call_start_{};
   uint32_t entry_depth_ = 0;
+  /// Shared with the cancel handles; null until `cancelHandle()`.
+  std::shared_ptr<::wasmhost::detail::CancelState> cancel_;
+  bool records_stats_ = false;
+  CallStats last_stats_;
+  std::chrono::steady_clock::time_point entry_start_{};
 };
 
 // --- Templates. ---------------------------------------------------------------
