@@ -36,7 +36,7 @@ version_at_least() { # version_at_least HAVE WANT
 
 # ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21,
 # OpenSSL's libcrypto (libssl-dev), nlohmann-json (host's flame graphs and the
-# benchmark), the wasm32-wasip1 and wasm32-wasip2 targets; with --for-tests also GoogleTest,
+# benchmark), CLI11 (host's command line), the wasm32-wasip1 and wasm32-wasip2 targets; with --for-tests also GoogleTest,
 # clang-format, pkg-config and python3's pip (the consumer and cmake tests),
 # gdb (the debug tests), clippy and rustfmt.
 ensure_build_tools() {
@@ -78,6 +78,13 @@ ensure_build_tools() {
       die "nlohmann/json.hpp not found: install it (apt-get install nlohmann-json3-dev) and run this again"
   fi
   note "nlohmann-json installed"
+  # host's command line (header-only, Debian's package).
+  if ! [ -f /usr/include/CLI/CLI.hpp ]; then
+    step "Installing CLI11 (libcli11-dev)"
+    apt_install libcli11-dev ||
+      die "CLI/CLI.hpp not found: install it (apt-get install libcli11-dev) and run this again"
+  fi
+  note "CLI11 installed"
 
   # wasm32-wasip1: the core-module guests; wasm32-wasip2: the Component Model
   # guests (a cdylib for it is a component).
