@@ -1,15 +1,15 @@
 #include "cli.hh"
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <wasmtime.h>
+
+#include "wasmhost/runtime/size.hh"
 
 #include "component_scenarios.hh"
 #include "scenario_steps.hh"
@@ -24,7 +24,8 @@ constexpr size_t kDescriptionColumn = 23;
 
 /// The usage line of `host`, the first line of `--help`.
 constexpr const char *kUsageLine =
-    "Usage: host [options] <module.wasm|module.wat> [--call EXPORT [ARG...]]";
+    "Usage: host [options] <module.wasm|module.wat> [--call EXPORT [ARG...]]\n"
+    "       host [options] --manifest FILE [--call EXPORT [ARG...]]";
 
 constexpr const char *kDescription =
     "Loads a wasm32-wasip1 module with Wasmtime and runs the tutorial's interaction\n"
@@ -195,6 +196,18 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
     };
   };
 
+  value("--manifest", "FILE",
+        "run the plugin a JSON manifest describes instead of a module:\n"
+        "its wasm file (wasm.path, checked against wasm.sha256),\n"
+        "limits, WASI capabilities and configuration\n"
+        "(docs/plugin-runtime.md); a flag given too wins over the\n"
+        "manifest's value",
+        [&options](const std::string &file) {
+          if (file.empty()) {
+            throw UsageError("option '--manifest' needs a file name");
+          }
+          options.manifest_path = file;
+        });
   value("--scenario", "NAME",
         "run only this scenario (repeatable, run in the order given);\none of: " +
             joinNames(scenarioNames()) + "\nof a component: " + joinNames(componentScenarioNames()),
@@ -352,45 +365,28 @@ std::string flameGraphPath(const std::string &profile_path) {
   return std::filesystem::path(profile_path).replace_extension(".svg").string();
 }
 
-std::optional<uint64_t> parseCount(const std::string &text) {
-  uint64_t value = 0;
-  const char *end = text.data() + text.size();
-  auto [ptr, error] = std::from_chars(text.data(), end, value);
-  if (text.empty() || error != std::errc() || ptr != end) {
-    return std::nullopt;
-  }
-  return value;
-}
+std::optional<uint64_t> parseCount(const std::string &text) { return wasmhost::parseCount(text); }
 
-std::optional<uint64_t> parseSize(const std::string &text) {
-  std::string digits = text;
-  unsigned shift = 0;
-  if (!digits.empty()) {
-    switch (digits.back()) {
-    case 'K':
-    case 'k':
-      shift = 10;
-      break;
-    case 'M':
-    case 'm':
-      shift = 20;
-      break;
-    case 'G':
-    case 'g':
-      shift = 30;
-      break;
-    default:
-      break;
-    }
-    if (shift != 0) {
-      digits.pop_back();
-    }
+std::optional<uint64_t> parseSize(const std::string &text) { return parseByteSize(text); }
+
+void applyManifest(Options &options, const Manifest &manifest) {
+  options.module_path = manifest.wasm_path.string();
+  const auto from_manifest = [&](std::string_view key, std::string_view flag) {
+    return manifest.has(key) && !options.given_flags.contains(flag);
+  };
+  if (from_manifest("limits.timeout_ms", "--timeout-ms")) {
+    options.timeout_ms = manifest.options.timeout_ms;
   }
-  auto value = parseCount(digits);
-  if (!value || *value > (std::numeric_limits<uint64_t>::max() >> shift)) {
-    return std::nullopt;
+  if (from_manifest("limits.fuel", "--fuel")) {
+    options.fuel = manifest.options.fuel;
   }
-  return *value << shift;
+  if (from_manifest("limits.compile_timeout_ms", "--compile-timeout-ms")) {
+    options.compile_timeout_ms = manifest.options.compile_timeout_ms;
+  }
+  if (from_manifest("limits.max_memory", "--max-memory")) {
+    options.max_memory_bytes = manifest.options.max_memory_bytes;
+  }
+  options.manifest_options = manifest.options;
 }
 
 Options parseOptions(const std::vector<std::string> &args, std::string *note) {
@@ -416,8 +412,17 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
       throw UsageError("unexpected argument '" + extra + "' (one module at a time)");
     }
   }
+  for (const CLI::Option *option : app.get_options()) {
+    if (option->count() > 0 && !option->get_lnames().empty()) {
+      options.given_flags.insert("--" + option->get_lnames().front());
+    }
+  }
   if (options.help || options.version) {
     return options;
+  }
+  if (!options.manifest_path.empty() && !options.module_path.empty()) {
+    throw UsageError("a module and --manifest cannot be combined: the manifest names its module "
+                     "(wasm.path)");
   }
   if (options.call_export && !options.scenarios.empty()) {
     throw UsageError("--call and --scenario cannot be combined");
@@ -435,12 +440,13 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
     throw UsageError("--profile guest=FILE profiles one instance: it cannot be combined with "
                      "--instances");
   }
-  if (options.module_path.empty()) {
+  if (options.module_path.empty() && options.manifest_path.empty()) {
     // --call takes every argument after it: a module named there is an argument.
     throw UsageError(options.call_export
                          ? "missing module: it must come before --call, which takes the rest of "
                            "the line as arguments (host [options] <module> --call EXPORT [ARG...])"
-                         : "missing module: host [options] <module.wasm|module.wat>");
+                         : "missing module: host [options] <module.wasm|module.wat> (or "
+                           "--manifest FILE)");
   }
   if (options.instances) {
     options.threads = extras.threads.value_or(1);

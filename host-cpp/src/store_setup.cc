@@ -32,7 +32,7 @@ void setSandboxWasi(wasmtime::Store::Context context, const WasmHostOptions &opt
   }
   if (options.guest_stderr_stream != nullptr) {
     wasi_config_set_stderr_custom(wasi.capi(), writeToStream, options.guest_stderr_stream, nullptr);
-  } else {
+  } else if (options.guest_stderr) {
     wasi.inherit_stderr();
   }
   auto wasi_set_res = context.set_wasi(std::move(wasi));

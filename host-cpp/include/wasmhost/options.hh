@@ -7,9 +7,11 @@
 #define WASMHOST_OPTIONS_HH
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace wasmhost {
 
@@ -31,6 +33,21 @@ enum class Profiler {
   Guest,
 };
 
+/// A host folder the guest may open, at `guest_path`.
+struct Preopen {
+  std::string host_path;
+  std::string guest_path;
+  bool read_only = true;
+};
+/// What the guest may reach through WASI; nothing unless granted.
+struct WasiCapabilities {
+  std::vector<Preopen> preopens;
+  /// Environment variables with explicit values; nothing is inherited.
+  std::map<std::string, std::string> env;
+  /// argv[1..] the guest sees (argv[0] is the module's file name).
+  std::vector<std::string> args;
+};
+
 /// Options of a `Plugin` (the engine-wide ones: `timeout_ms > 0`,
 /// `fuel > 0`, `debug_info` and `profiler` decide what its engine can do,
 /// `module_cache_dir`, `max_module_bytes`) and of each `PluginInstance` (the values of the
@@ -38,8 +55,8 @@ enum class Profiler {
 struct WasmHostOptions {
   /// Where the host narrates its steps (`[Host Setup] ...`); null: silent.
   std::ostream *narration = nullptr;
-  /// Whether the guest's WASI stdout reaches this process's stdout (its
-  /// stderr always does).
+  /// Whether the guest's WASI stdout reaches this process's stdout (false:
+  /// what the guest writes there is discarded).
   bool guest_stdout = true;
   /// A folder for precompiled modules (`ModuleCache`); empty: always compile.
   /// One that is not the user's own or that others can write is refused.
@@ -50,6 +67,10 @@ struct WasmHostOptions {
   /// When set, the guest's WASI stderr is written here instead of this
   /// process's stderr; it must outlive the instance.
   std::ostream *guest_stderr_stream = nullptr;
+  /// Whether the guest's WASI stderr reaches this process's stderr (false:
+  /// discarded); `guest_stderr_stream` overrides it. (After the fields above,
+  /// so that their aggregate initializations keep their meaning.)
+  bool guest_stderr = true;
   /// Wall-clock limit of each entry into the guest (every call, the start
   /// function, `_initialize`), in milliseconds, through epoch interruption:
   /// a guest still running after it traps with `interrupt`. 0: no limit.
@@ -112,6 +133,11 @@ struct WasmHostOptions {
   /// `Guest`). Checked against what the Wasmtime build can do before the
   /// engine is made (`checkEngineOptions`).
   Profiler profiler = Profiler::None;
+  /// What the guest may reach through WASI (preopened folders, environment,
+  /// arguments).
+  WasiCapabilities wasi;
+  /// The key/values the guest reads with config_get.
+  std::map<std::string, std::string> config;
 };
 
 } // namespace wasmhost
