@@ -189,7 +189,8 @@ TEST(ErrorModel, EveryKindHasAName) {
       {ErrorKind::Exit, "exit"},
       {ErrorKind::Limit, "limit"},
       {ErrorKind::GuestData, "guest-data"},
-      {ErrorKind::Unsupported, "unsupported"}};
+      {ErrorKind::Unsupported, "unsupported"},
+      {ErrorKind::Manifest, "manifest"}};
   for (const auto &[kind, name] : names) {
     EXPECT_EQ(wasmhost::kindName(kind), name);
   }
@@ -203,6 +204,7 @@ TEST(ErrorModel, TheCliMapsEveryKindToTheContractsExitStatus) {
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Signature), 2);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Limit), 2);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Unsupported), 2);
+  EXPECT_EQ(cli::exitStatusFor(ErrorKind::Manifest), 2);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Trap), 3);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::Exit), 3);
   EXPECT_EQ(cli::exitStatusFor(ErrorKind::GuestData), 1);

@@ -35,10 +35,12 @@ version_at_least() { # version_at_least HAVE WANT
 }
 
 # ensure_build_tools [--for-tests]: cargo, a C++ compiler, cmake >= 3.21,
-# OpenSSL's libcrypto (libssl-dev), nlohmann-json (host's flame graphs and the
-# benchmark), the wasm32-wasip1 and wasm32-wasip2 targets; with --for-tests also GoogleTest,
-# clang-format, clang (the generated bindings' -Werror test), pkg-config and python3's pip (the consumer and cmake tests),
-# gdb (the debug tests), clippy and rustfmt.
+# OpenSSL's libcrypto (libssl-dev), nlohmann-json (the library's manifests,
+# host's flame graphs and the benchmark), CLI11 (host's command line), the
+# wasm32-wasip1 and wasm32-wasip2 targets; with --for-tests also GoogleTest,
+# clang-format, clang (the generated bindings' -Werror test), pkg-config and
+# python3's pip (the consumer and cmake tests), python3-jsonschema (the
+# manifest tests), gdb (the debug tests), clippy and rustfmt.
 ensure_build_tools() {
   local for_tests=0
   [ "${1:-}" = "--for-tests" ] && for_tests=1
@@ -64,8 +66,9 @@ ensure_build_tools() {
 
   use_compiler_cache
 
-  # The library's SHA-256 (OpenSSL's libcrypto); the JSON of host's flame
-  # graphs and of the benchmark (nlohmann-json): from Debian's packages.
+  # The library's SHA-256 (OpenSSL's libcrypto); the JSON of the library's
+  # manifests, host's flame graphs and the benchmark (nlohmann-json): from
+  # Debian's packages.
   if ! [ -f /usr/include/openssl/evp.h ]; then
     step "Installing OpenSSL's libcrypto (libssl-dev)"
     apt_install libssl-dev ||
@@ -78,6 +81,13 @@ ensure_build_tools() {
       die "nlohmann/json.hpp not found: install it (apt-get install nlohmann-json3-dev) and run this again"
   fi
   note "nlohmann-json installed"
+  # host's command line (header-only, Debian's package).
+  if ! [ -f /usr/include/CLI/CLI.hpp ]; then
+    step "Installing CLI11 (libcli11-dev)"
+    apt_install libcli11-dev ||
+      die "CLI/CLI.hpp not found: install it (apt-get install libcli11-dev) and run this again"
+  fi
+  note "CLI11 installed"
 
   # wasm32-wasip1: the core-module guests; wasm32-wasip2: the Component Model
   # guests (a cdylib for it is a component).
@@ -127,6 +137,13 @@ ensure_build_tools() {
         die "python3 -m pip not found: install it (apt-get install python3-pip) and run this again"
     fi
     note "python3 and pip installed"
+    # The manifest tests check the example manifests against docs/manifest.schema.json.
+    if ! python3 -c "import jsonschema" >/dev/null 2>&1; then
+      step "Installing python3-jsonschema"
+      apt_install python3-jsonschema ||
+        die "python3's jsonschema not found: install it (apt-get install python3-jsonschema) and run this again"
+    fi
+    note "python3-jsonschema installed"
     # The debug tests run gdb in batch mode against host --debug.
     if ! command -v gdb >/dev/null 2>&1; then
       step "Installing gdb"

@@ -7,12 +7,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "wasmhost/errors.hh"
 #include "wasmhost/options.hh"
+#include "wasmhost/runtime/manifest.hh"
 
 namespace wasmhost::app::cli {
 
@@ -41,13 +43,23 @@ constexpr ExitStatus exitStatusFor(ErrorKind kind) {
   case ErrorKind::Signature:
   case ErrorKind::Limit:
   case ErrorKind::Unsupported:
+  case ErrorKind::Manifest:
     return kSetupError;
   }
   return kSetupError;
 }
 
 struct Options {
+  /// The module to run: the command line's, or a manifest's `wasm.path`.
   std::string module_path;
+  /// `--manifest FILE`: the plugin's manifest; empty: none.
+  std::string manifest_path;
+  /// The options given on the command line (`--timeout-ms`), so that a
+  /// manifest fills only what they leave unset: an explicit flag wins.
+  std::set<std::string, std::less<>> given_flags;
+  /// A manifest's settings (`applyManifest`); `hostOptionsFor` starts from
+  /// them (WASI capabilities, configuration, tables, stdout and stderr).
+  std::optional<WasmHostOptions> manifest_options;
   std::vector<std::string> scenarios; ///< empty: all, in the article's order
   std::optional<std::string> call_export;
   std::vector<std::string> call_args;
@@ -94,10 +106,17 @@ inline constexpr int kMaxThreads = 256;
 /// `--instances` is lowered to it and `*note` says so.
 Options parseOptions(const std::vector<std::string> &args, std::string *note = nullptr);
 
+/// Runs `manifest`'s module under its settings: `module_path` is its
+/// `wasm.path`; `--timeout-ms`, `--fuel`, `--compile-timeout-ms` and
+/// `--max-memory` take the manifest's value unless given on the command line;
+/// the rest is kept in `manifest_options`.
+void applyManifest(Options &options, const Manifest &manifest);
+
 /// Parses a whole unsigned decimal number; nullopt unless it is one and fits.
 std::optional<uint64_t> parseCount(const std::string &text);
 /// Parses a size in bytes with an optional K, M or G suffix (powers of
-/// 1024); nullopt unless it is one and fits in 64 bits.
+/// 1024); nullopt unless it is one and fits in 64 bits. Both are the
+/// library's parsers (`wasmhost/runtime/size.hh`), shared with manifests.
 std::optional<uint64_t> parseSize(const std::string &text);
 
 /// Where `--profile guest=FILE` writes the flame graph: FILE with its

@@ -152,6 +152,9 @@ int run(int argc, char **argv) {
 
   std::ostream *narration = options.quiet ? nullptr : &std::cout;
   try {
+    if (!options.manifest_path.empty()) {
+      cli::applyManifest(options, loadManifest(options.manifest_path));
+    }
     if (isComponentFile(options.module_path)) {
       return runComponent(options, narration);
     }

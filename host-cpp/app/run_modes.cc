@@ -187,9 +187,11 @@ void runInstance(int index, const std::shared_ptr<const Plugin> &pre, const cli:
 } // namespace
 
 WasmHostOptions hostOptionsFor(const cli::Options &options, std::ostream *narration) {
-  WasmHostOptions host_options;
+  // A manifest's settings first (WASI capabilities, configuration, tables,
+  // stdout and stderr); the command line's (merged by applyManifest) on top.
+  WasmHostOptions host_options = options.manifest_options.value_or(WasmHostOptions{});
   host_options.narration = narration;
-  host_options.guest_stdout = !options.quiet;
+  host_options.guest_stdout = host_options.guest_stdout && !options.quiet;
   host_options.module_cache_dir = options.cache_dir;
   host_options.timeout_ms = options.timeout_ms;
   host_options.fuel = options.fuel;

@@ -24,6 +24,8 @@ std::string_view kindName(ErrorKind kind) {
     return "guest-data";
   case ErrorKind::Unsupported:
     return "unsupported";
+  case ErrorKind::Manifest:
+    return "manifest";
   }
   return "unknown";
 }

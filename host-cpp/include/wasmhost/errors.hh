@@ -31,10 +31,14 @@ enum class ErrorKind {
   /// the engine cannot be made as asked: a debugging or profiling option that
   /// the Wasmtime build (its cargo features) or the platform does not support
   Unsupported,
+  /// a plugin manifest the host refuses (`loadManifest`): invalid JSON, an
+  /// unknown key, a value of the wrong type or range, a missing `wasm.path`,
+  /// a wasm file whose SHA-256 is not the manifest's
+  Manifest,
 };
 
 /// The kind's name in one word: "io", "compile", "link", "signature", "trap",
-/// "exit", "limit", "guest-data", "unsupported".
+/// "exit", "limit", "guest-data", "unsupported", "manifest".
 std::string_view kindName(ErrorKind kind);
 
 /// A runtime failure of the library, with its kind. Thread-safety: a value

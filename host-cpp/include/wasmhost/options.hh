@@ -50,6 +50,21 @@ enum class Profiler {
   Guest,
 };
 
+/// A host folder the guest may open, at `guest_path`.
+struct Preopen {
+  std::string host_path;
+  std::string guest_path;
+  bool read_only = true;
+};
+/// What the guest may reach through WASI; nothing unless granted.
+struct WasiCapabilities {
+  std::vector<Preopen> preopens;
+  /// Environment variables with explicit values; nothing is inherited.
+  std::map<std::string, std::string> env;
+  /// argv[1..] the guest sees (argv[0] is the module's file name).
+  std::vector<std::string> args;
+};
+
 /// Options of a `Plugin` (the engine-wide ones: `timeout_ms > 0`,
 /// `fuel > 0`, `debug_info` and `profiler` decide what its engine can do,
 /// `module_cache_dir`, `max_module_bytes`) and of each `PluginInstance` (the values of the
@@ -59,7 +74,8 @@ struct WasmHostOptions {
   /// Where the host narrates its steps (`[Host Setup] ...`); null: to
   /// `log_sink` (level `Info`, source "host") when that is set, else silent.
   std::ostream *narration = nullptr;
-  /// Whether the guest's WASI stdout reaches this process's stdout.
+  /// Whether the guest's WASI stdout reaches this process's stdout (false:
+  /// what the guest writes there is discarded).
   bool guest_stdout = true;
   /// A folder for precompiled modules (`ModuleCache`); empty: always compile.
   /// One that is not the user's own or that others can write is refused.
@@ -70,6 +86,10 @@ struct WasmHostOptions {
   /// When set, the guest's WASI stderr is written here instead of this
   /// process's stderr (overrides `guest_stderr`); it must outlive the instance.
   std::ostream *guest_stderr_stream = nullptr;
+  /// Whether the guest's WASI stderr reaches this process's stderr (false:
+  /// discarded); `guest_stderr_stream` overrides it. (After the fields above,
+  /// so that their aggregate initializations keep their meaning.)
+  bool guest_stderr = true;
   /// Wall-clock limit of each entry into the guest (every call, the start
   /// function, `_initialize`), in milliseconds, through epoch interruption:
   /// a guest still running after it traps with `interrupt`. 0: no limit.
@@ -134,8 +154,6 @@ struct WasmHostOptions {
   Profiler profiler = Profiler::None;
   // The fields below came after the ones above, which stay in their order:
   // embedders initialize the first ones by position.
-  /// Whether the guest's WASI stderr reaches this process's stderr.
-  bool guest_stderr = true;
   /// When set, the guest's WASI stdout and stderr (split into lines, sources
   /// "guest.stdout" and "guest.stderr", levels `Info` and `Warn`), its
   /// `wasmhost::log` calls (source "guest.log") and, without `narration`,
