@@ -50,21 +50,6 @@ enum class Profiler {
   Guest,
 };
 
-/// A host folder the guest may open, at `guest_path`.
-struct Preopen {
-  std::string host_path;
-  std::string guest_path;
-  bool read_only = true;
-};
-/// What the guest may reach through WASI; nothing unless granted.
-struct WasiCapabilities {
-  std::vector<Preopen> preopens;
-  /// Environment variables with explicit values; nothing is inherited.
-  std::map<std::string, std::string> env;
-  /// argv[1..] the guest sees (argv[0] is the module's file name).
-  std::vector<std::string> args;
-};
-
 /// Options of a `Plugin` (the engine-wide ones: `timeout_ms > 0`,
 /// `fuel > 0`, `debug_info` and `profiler` decide what its engine can do,
 /// `module_cache_dir`, `max_module_bytes`) and of each `PluginInstance` (the values of the
