@@ -232,6 +232,10 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
   app.add_flag("--quiet", options.quiet,
                "print only verdicts, the closing line and --call results\n"
                "(no host narration, no guest stdout)");
+  app.add_flag("--stats", options.stats,
+               "after the run, print the last guest call's fuel used, wall\n"
+               "time and peak memory on stderr: after --call, the call's;\n"
+               "after the scenarios, their last call's ([Host Stats] ...)");
   app.add_flag("--dump-state", options.dump_state,
                "after the run, print the guest's debug view (JSON from its\n"
                "'guest_debug_state' export, built with the cargo feature\n"
@@ -435,6 +439,10 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
   }
   if (options.instances && options.call_export) {
     throw UsageError("--call and --instances cannot be combined");
+  }
+  if (options.instances && options.stats) {
+    throw UsageError("--stats reports one instance's last call: it cannot be combined with "
+                     "--instances");
   }
   if (options.instances && options.profiler == Profiler::Guest) {
     throw UsageError("--profile guest=FILE profiles one instance: it cannot be combined with "

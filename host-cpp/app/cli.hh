@@ -64,6 +64,9 @@ struct Options {
   std::optional<std::string> call_export;
   std::vector<std::string> call_args;
   bool quiet = false;
+  /// `--stats`: after the run, the last guest call's figures
+  /// (`formatCallStats`) on stderr.
+  bool stats = false;
   /// Print the guest's debug view (`guest_debug_state`) after the run.
   bool dump_state = false;
   /// `--cache DIR`: the precompiled-module cache folder; empty: none.

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "call_export.hh"
+#include "call_stats.hh"
 #include "run_modes.hh"
 #include "scenario_steps.hh"
 
@@ -569,14 +570,22 @@ int runComponent(const cli::Options &options, std::ostream *narration) {
     plugin::host::add_to_linker(host, state);
     host.instantiate();
     main_narration << "[Host Setup] Component instantiated." << std::endl;
+    host.recordCallStats(options.stats);
+    const auto printStats = [&](int status) {
+      if (options.stats) {
+        std::cout.flush();
+        std::cerr << formatCallStats(host.lastCallStats()) << std::endl;
+      }
+      return status;
+    };
     if (options.call_export) {
-      return callComponentExport(options, host, main_narration);
+      return printStats(callComponentExport(options, host, main_narration));
     }
     const plugin::Plugin exports(host);
     ComponentContext context{host, exports, state, guest_output, main_narration};
     const ScenarioSummary summary =
         runComponentScenarios(options.scenarios, context, std::cout, std::cerr);
-    return exitStatusOf(summary);
+    return printStats(exitStatusOf(summary));
   } catch (const Error &error) {
     return reportComponentError(error.what(), cli::exitStatusFor(error.kind()));
   } catch (const std::exception &error) {

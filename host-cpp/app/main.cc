@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "article_host.hh"
+#include "call_stats.hh"
 #include "call_export.hh"
 #include "cli.hh"
 #include "component_scenarios.hh"
@@ -172,10 +173,17 @@ int run(int argc, char **argv) {
     narrateProfiler(options, narration);
     defineArticleHostFunctions(host, state);
     host.initialize();
+    if (options.stats) {
+      host.instance().recordCallStats();
+    }
     std::ostream discard(nullptr);
     std::ostream &main_narration = narration != nullptr ? *narration : discard;
     int status = options.call_export ? runCall(options, host, main_narration)
                                      : runScenarios(options, host, state, main_narration);
+    if (options.stats && host.isInitialized()) {
+      std::cout.flush();
+      std::cerr << formatCallStats(host.instance().lastCallStats()) << std::endl;
+    }
     if (options.dump_state) {
       std::cout.flush();
       status = worseStatus(status, dumpGuestState(host, std::cout, std::cerr));
