@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "article_host.hh"
-#include "call_stats.hh"
 #include "call_export.hh"
+#include "call_stats.hh"
 #include "cli.hh"
 #include "component_scenarios.hh"
 #include "run_modes.hh"
