@@ -121,7 +121,7 @@ TEST(CallStats, RefusedWhenNotRecording) {
 TEST(CallStats, AComponentCallsFigures) {
   wasmhost::app::world::ComponentHostState state;
   wasmhost::component::ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, quiet(kFuel));
-  wasmhost::app::world::defineHostInterface(host, state);
+  wasmhost::plugin::host::add_to_linker(host, state);
   EXPECT_THROW((void)host.lastCallStats(), std::logic_error);
   host.recordCallStats();
   host.instantiate();

@@ -271,7 +271,7 @@ TEST(Cancel, NeedsEpochInterruption) {
 TEST(Cancel, EndsASpinningComponentCall) {
   wasmhost::app::world::ComponentHostState state;
   wasmhost::component::ComponentHost host(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, quiet());
-  wasmhost::app::world::defineHostInterface(host, state);
+  wasmhost::plugin::host::add_to_linker(host, state);
   host.instantiate();
   const CancelHandle handle = host.cancelHandle();
   EXPECT_FALSE(handle.interrupt());
@@ -293,7 +293,7 @@ TEST(Cancel, EndsASpinningComponentCall) {
   // compiled component is not cancelled by the old handle.
   auto second = wasmhost::component::ComponentHost::sharingComponentOf(host);
   wasmhost::app::world::ComponentHostState second_state;
-  wasmhost::app::world::defineHostInterface(second, second_state);
+  wasmhost::plugin::host::add_to_linker(second, second_state);
   second.instantiate();
   EXPECT_FALSE(handle.interrupt());
   EXPECT_EQ(second.func<uint64_t(uint64_t, uint64_t)>("just-add")(40, 2), uint64_t{42});

@@ -231,7 +231,7 @@ TEST(Capabilities, AComponentGetsTheSameChecksAndItsOutputTheSameSink) {
     options.wasi.preopens.push_back({missing, "/data", true});
     wasmhost::app::world::ComponentHostState state;
     ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, options);
-    wasmhost::app::world::defineHostInterface(host, state);
+    wasmhost::plugin::host::add_to_linker(host, state);
     try {
       host.instantiate();
       ADD_FAILURE() << "instantiated";
@@ -249,7 +249,7 @@ TEST(Capabilities, AComponentGetsTheSameChecksAndItsOutputTheSameSink) {
   {
     wasmhost::app::world::ComponentHostState state;
     ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, options);
-    wasmhost::app::world::defineHostInterface(host, state);
+    wasmhost::plugin::host::add_to_linker(host, state);
     host.instantiate();
     auto just_add = host.func<uint64_t(uint64_t, uint64_t)>("just-add");
     auto sum = just_add.call(15, 27);
