@@ -168,6 +168,10 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
       options.instances = parseBoundedCount("--instances", text, 1, kMaxInstances);
     } else if (option("--threads")) {
       threads = parseBoundedCount("--threads", text, 1, kMaxThreads);
+    } else if (arg == "--watch") {
+      options.watch = true;
+    } else if (option("--watch-runs")) {
+      options.watch_runs = parseBoundedCount("--watch-runs", text, 1, kMaxWatchRuns);
     } else if (option("--scenario")) {
       const std::string &name = text;
       if (!isScenarioName(name) && !isComponentScenarioName(name)) {
@@ -217,6 +221,18 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
   if (options.instances && options.profiler == Profiler::Guest) {
     throw UsageError("--profile guest=FILE profiles one instance: it cannot be combined with "
                      "--instances");
+  }
+  if (options.watch_runs && !options.watch) {
+    throw UsageError("--watch-runs needs --watch");
+  }
+  if (options.watch && (options.call_export || options.instances)) {
+    throw UsageError(std::string("--watch runs the scenarios of one instance again: it cannot be "
+                                 "combined with ") +
+                     (options.call_export ? "--call" : "--instances"));
+  }
+  if (options.watch && options.profiler == Profiler::Guest) {
+    throw UsageError(
+        "--profile guest=FILE profiles one module: it cannot be combined with --watch");
   }
   if (options.module_path.empty()) {
     // --call takes every argument after it: a module named there is an argument.
@@ -287,6 +303,14 @@ std::string usageText() {
           "                       suffix; past it the guest's memory.grow fails\n"
           "  --keep-going         after a trap or a failed check, re-instantiate the module\n"
           "                       and run the remaining scenarios\n"
+          "  --watch              after the run, wait for the module file to change (written,\n"
+          "                       or renamed over), reload it keeping the host functions and\n"
+          "                       their state, and run again; a reload that fails is one\n"
+          "                       error line and the watch goes on; Ctrl-C (SIGINT) or\n"
+          "                       SIGTERM ends it with the exit status of the last run\n"
+          "                       (not with --call, --instances, --profile guest=FILE or\n"
+          "                       a component)\n"
+          "  --watch-runs N       with --watch: end after N runs, the first one included\n"
           "  --debug              compile the guest with debug info: gdb and lldb can break in\n"
           "                       its (Rust) functions, trap backtraces name source lines\n"
           "                       (use a guest built with debug info: guest-debug.wasm)\n"
