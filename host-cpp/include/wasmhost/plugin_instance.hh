@@ -89,7 +89,8 @@ public:
   /// (`TypedExport`, `wasmtime::Func`) and guest buffers of it are refused
   /// from then on, as after `reinstantiate()`; `plugin()` is the new one.
   /// Strong guarantee: when the new instance fails (`Error`: `Limit` for a
-  /// store limit, `Trap` or `Exit` for a start function or `_initialize`),
+  /// store limit, `Trap` or `Exit` for a start function or `_initialize`,
+  /// `Signature` for an `_initialize` of another type),
   /// the old instance, its store, memory and handles stay exactly as they
   /// were. `std::logic_error` (nothing changed): `plugin` not prepared or
   /// not sharing this plugin's host (`Plugin::sharesHostWith`), a guest
