@@ -284,6 +284,18 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
           options.max_memory_bytes = parseNumber("--max-memory", text, parseSize,
                                                  "a size in bytes (suffix K, M or G allowed)");
         });
+  app.add_flag("--watch", options.watch,
+               "after the run, wait for the module file to change (written,\n"
+               "or renamed over), reload it keeping the host functions and\n"
+               "their state, and run again; a reload that fails is one\n"
+               "error line and the watch goes on; Ctrl-C (SIGINT) or\n"
+               "SIGTERM ends it with the exit status of the last run\n"
+               "(not with --call, --instances, --profile guest=FILE or\n"
+               "a component)");
+  value("--watch-runs", "N", "with --watch: end after N runs, the first one included",
+        [&options](const std::string &text) {
+          options.watch_runs = parseBoundedCount("--watch-runs", text, 1, kMaxWatchRuns);
+        });
   app.add_flag("--keep-going", options.keep_going,
                "after a trap or a failed check, re-instantiate the module\n"
                "and run the remaining scenarios");
@@ -447,6 +459,18 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
   if (options.instances && options.profiler == Profiler::Guest) {
     throw UsageError("--profile guest=FILE profiles one instance: it cannot be combined with "
                      "--instances");
+  }
+  if (options.watch_runs && !options.watch) {
+    throw UsageError("--watch-runs needs --watch");
+  }
+  if (options.watch && (options.call_export || options.instances)) {
+    throw UsageError(std::string("--watch runs the scenarios of one instance again: it cannot be "
+                                 "combined with ") +
+                     (options.call_export ? "--call" : "--instances"));
+  }
+  if (options.watch && options.profiler == Profiler::Guest) {
+    throw UsageError(
+        "--profile guest=FILE profiles one module: it cannot be combined with --watch");
   }
   if (options.module_path.empty() && options.manifest_path.empty()) {
     // --call takes every argument after it: a module named there is an argument.

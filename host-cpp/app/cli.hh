@@ -88,6 +88,10 @@ struct Options {
   /// `--profile guest=FILE`: the Firefox Profiler JSON goes to FILE, the
   /// flame graph to `flameGraphPath(FILE)`.
   std::string guest_profile_path;
+  /// `--watch`: after the run, run again whenever the module file changes.
+  bool watch = false;
+  /// `--watch-runs N`: end the watch after N runs (1 <= N <= kMaxWatchRuns).
+  std::optional<int> watch_runs;
   bool help = false;
   bool version = false;
 };
@@ -104,6 +108,8 @@ inline constexpr const char *kDebugStateExport = "guest_debug_state";
 /// Upper bounds of `--instances` and `--threads`.
 inline constexpr int kMaxInstances = 100000;
 inline constexpr int kMaxThreads = 256;
+/// Upper bound of `--watch-runs`.
+inline constexpr int kMaxWatchRuns = 1000000;
 
 /// Parses `argv[1..]`. Throws `UsageError`. `--threads` larger than
 /// `--instances` is lowered to it and `*note` says so.

@@ -20,6 +20,7 @@
 #include "run_modes.hh"
 #include "scenarios.hh"
 #include "wasmhost/wasm_host.hh"
+#include "watch.hh"
 
 namespace {
 
@@ -157,6 +158,11 @@ int run(int argc, char **argv) {
       cli::applyManifest(options, loadManifest(options.manifest_path));
     }
     if (isComponentFile(options.module_path)) {
+      if (options.watch) {
+        return reportError("--watch reloads core modules: '" + options.module_path +
+                               "' is a component (see 'host --help')",
+                           cli::kSetupError);
+      }
       return runComponent(options, narration);
     }
     if (options.instances) {
@@ -178,15 +184,28 @@ int run(int argc, char **argv) {
     }
     std::ostream discard(nullptr);
     std::ostream &main_narration = narration != nullptr ? *narration : discard;
-    int status = options.call_export ? runCall(options, host, main_narration)
-                                     : runScenarios(options, host, state, main_narration);
-    if (options.stats && host.isInitialized()) {
-      std::cout.flush();
-      std::cerr << formatCallStats(host.instance().lastCallStats()) << std::endl;
-    }
-    if (options.dump_state) {
-      std::cout.flush();
-      status = worseStatus(status, dumpGuestState(host, std::cout, std::cerr));
+    auto run_once = [&] {
+      int run_status = options.call_export ? runCall(options, host, main_narration)
+                                           : runScenarios(options, host, state, main_narration);
+      if (options.stats && host.isInitialized()) {
+        std::cout.flush();
+        std::cerr << formatCallStats(host.instance().lastCallStats()) << std::endl;
+      }
+      if (options.dump_state) {
+        std::cout.flush();
+        run_status = worseStatus(run_status, dumpGuestState(host, std::cout, std::cerr));
+      }
+      return run_status;
+    };
+    int status = 0;
+    if (options.watch) {
+      WatchOptions watch{options.module_path, std::nullopt};
+      if (options.watch_runs) {
+        watch.max_runs = static_cast<uint64_t>(*options.watch_runs);
+      }
+      status = runWatch(watch, host, run_once, narration, std::cout, std::cerr);
+    } else {
+      status = run_once();
     }
     if (profile_files) { // also after a trap: where the guest was is worth seeing
       std::cout.flush();

@@ -39,7 +39,8 @@ Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOption
     : name_(std::move(name)), options_(std::move(options)),
       host_functions_(std::make_shared<std::vector<std::shared_ptr<void>>>()),
       engine_(makeEngine(options_)),
-      runtime_imports_(std::make_shared<runtime::detail::RuntimeImports>()), linker_(engine_) {
+      runtime_imports_(std::make_shared<runtime::detail::RuntimeImports>()),
+      linker_(std::make_shared<wasmtime::Linker>(engine_)) {
   if (options_.narration == nullptr && options_.log_sink != nullptr) {
     sink_narration_ = std::make_shared<runtime::detail::SinkStream>(
         *options_.log_sink, options_.log_limits.max_line_bytes);
@@ -59,7 +60,36 @@ Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOption
   }
 }
 
+Plugin::Plugin(SharedHostTag /*tag*/, const Plugin &base, std::vector<uint8_t> wasm_bytes,
+               std::string name)
+    : name_(std::move(name)), options_(base.options_), host_functions_(base.host_functions_),
+      engine_(base.engine_), ticker_(base.ticker_), poll_guard_(base.poll_guard_),
+      runtime_imports_(base.runtime_imports_), linker_(base.linker_),
+      wasi_linked_(base.wasi_linked_) {
+  if (options_.narration == nullptr && options_.log_sink != nullptr) {
+    sink_narration_ = std::make_shared<runtime::detail::SinkStream>(
+        *options_.log_sink, options_.log_limits.max_line_bytes);
+  }
+  compile(std::move(wasm_bytes));
+  prepare();
+}
+
 Plugin::~Plugin() = default;
+
+std::shared_ptr<const Plugin> Plugin::withModule(std::vector<uint8_t> wasm_bytes,
+                                                 std::string name) const {
+  if (!isPrepared()) {
+    throw std::logic_error("Plugin::withModule needs the plugin '" + name_ +
+                           "' prepared (Plugin::prepare): the linker it shares must not change");
+  }
+  // Not make_shared: the constructor is private.
+  return std::shared_ptr<const Plugin>(
+      new Plugin(SharedHostTag{}, *this, std::move(wasm_bytes), std::move(name)));
+}
+
+std::shared_ptr<const Plugin> Plugin::withModuleFile(const std::string &wasm_path) const {
+  return withModule(readModuleFile(wasm_path, options_.max_module_bytes), wasm_path);
+}
 
 std::ostream &Plugin::narration() const {
   if (options_.narration != nullptr) {
@@ -169,7 +199,7 @@ void Plugin::linkWasi() {
   }
   requireUnprepared("link WASI");
   narration() << "[Host Setup] Defining WASI imports in linker..." << std::endl;
-  auto linked = linker_.define_wasi();
+  auto linked = linker_->define_wasi();
   if (!linked) {
     throw Error(ErrorKind::Link,
                 "Failed defining WASI imports in linker: " + linked.err().message());
@@ -178,7 +208,7 @@ void Plugin::linkWasi() {
   // call's sleep ends at once.
   if (options_.timeout_ms > 0 || options_.fuel > 0 || usesEpochInterruption(options_)) {
     poll_guard_ = std::make_shared<detail::WasiPollGuard>(engine_);
-    poll_guard_->install(linker_);
+    poll_guard_->install(*linker_);
   }
   linkRuntimeImports();
   wasi_linked_ = true;
@@ -209,7 +239,7 @@ void Plugin::defineUnchecked(std::string_view module_name, std::string_view func
   // Takes the two vectors; the linker copies the type.
   wasm_functype_t *type = wasm_functype_new(&params, &results);
   wasmtime_error_t *error = wasmtime_linker_define_func_unchecked(
-      linker_.capi(), module_name.data(), module_name.size(), func_name.data(), func_name.size(),
+      linker_->capi(), module_name.data(), module_name.size(), func_name.data(), func_name.size(),
       type, function.callback, env, nullptr);
   wasm_functype_delete(type);
   if (error != nullptr) {
@@ -220,7 +250,7 @@ void Plugin::defineUnchecked(std::string_view module_name, std::string_view func
 
 void Plugin::prepare() {
   if (!pre_) {
-    pre_.emplace(linker_, engine_, *module_, name_);
+    pre_.emplace(*linker_, engine_, *module_, name_);
   }
 }
 

@@ -403,7 +403,7 @@ void PluginInstance::instantiate() {
   }
   instance_ = instance_res.ok();
   is_initialized_ = true;
-  ++instance_generation_;
+  instance_generation_ = ++last_generation_;
   store_id_ = storeIdOf(store_context_);
   exports_.clear();
   narration() << "[Host Setup] Module instantiated successfully." << std::endl;
@@ -435,7 +435,7 @@ void PluginInstance::reinstantiate() {
   narration() << "[Host Setup] Re-instantiating the module in a fresh store..." << std::endl;
   // Whatever happens next, handles of the old instance are refused from now
   // on: they would reach into a store that is gone, or into the new one.
-  ++instance_generation_;
+  instance_generation_ = ++last_generation_;
   store_id_ = 0;
   exports_.clear();
   memory_.reset();
@@ -467,6 +467,100 @@ void PluginInstance::reinstantiate() {
   }
   attachRuntime();
   initialize();
+}
+
+void PluginInstance::replacePlugin(std::shared_ptr<const Plugin> plugin) {
+  requirePrepared(plugin);
+  if (entry_depth_ > 0) {
+    throw std::logic_error("replacePlugin() is refused while a call into the guest runs (from a "
+                           "host function): the store it would replace is on the stack");
+  }
+  if (!plugin->sharesHostWith(*plugin_)) {
+    throw std::logic_error("replacePlugin() needs a plugin on this instance's engine and host "
+                           "functions (Plugin::withModule of '" +
+                           plugin_->name() + "'), not '" + plugin->name() + "'");
+  }
+  if (profile_ != nullptr) {
+    throw std::logic_error("an instance that records a guest profile cannot change its module: "
+                           "the profile is of '" +
+                           plugin_->name() + "'");
+  }
+  narration() << "[Host Setup] Replacing the module with '" << plugin->name()
+              << "' in a fresh store..." << std::endl;
+  // The host state attached with `setStoreData` goes to the new store.
+  const auto *store_data =
+      static_cast<std::any *>(wasmtime_context_get_data(store_context_.capi()));
+  std::optional<std::any> kept_data;
+  if (store_data != nullptr) {
+    kept_data = *store_data;
+  }
+  // The old instance as it is, put back unchanged when the new one fails.
+  // The plugin's poll guard and runtime imports are the new plugin's too
+  // (`sharesHostWith`): both stores are attached to them meanwhile.
+  struct OldInstance {
+    std::shared_ptr<const Plugin> plugin;
+    wasmtime::Store store;
+    wasmtime::Store::Context context;
+    std::optional<wasmtime::Instance> instance;
+    std::optional<wasmtime::Memory> memory;
+    bool is_initialized;
+    bool trapped;
+    uint64_t generation;
+    uint64_t store_id;
+    std::chrono::steady_clock::time_point wasi_clock_start;
+  };
+  OldInstance old{std::exchange(plugin_, std::move(plugin)),
+                  std::move(store_),
+                  store_context_,
+                  std::exchange(instance_, std::nullopt),
+                  std::exchange(memory_, std::nullopt),
+                  is_initialized_,
+                  trapped_,
+                  instance_generation_,
+                  store_id_,
+                  wasi_clock_start_};
+  store_ = wasmtime::Store(engine_);
+  store_context_ = store_.context();
+  exports_.clear();
+  is_initialized_ = false;
+  trapped_ = false;
+  try {
+    if (kept_data) {
+      store_context_.set_data(std::move(*kept_data));
+    }
+    applyStoreLimits();
+    setStoreWasi();
+    installDeadlineCallback();
+    if (poll_guard_ != nullptr) {
+      poll_guard_->attach(store_context_.capi(), this);
+    }
+    attachRuntime();
+    initialize();
+  } catch (...) {
+    // Handles the new instance gave out (a host function may have asked
+    // during `_initialize`) keep its generation, which is not given again.
+    if (poll_guard_ != nullptr) {
+      poll_guard_->detach(store_context_.capi());
+    }
+    detachRuntime();
+    exports_.clear();
+    store_ = std::move(old.store); // the new store goes before its plugin
+    store_context_ = old.context;
+    plugin_ = std::move(old.plugin);
+    instance_ = std::move(old.instance);
+    memory_ = std::move(old.memory);
+    is_initialized_ = old.is_initialized;
+    trapped_ = old.trapped;
+    instance_generation_ = old.generation;
+    store_id_ = old.store_id;
+    wasi_clock_start_ = old.wasi_clock_start;
+    throw;
+  }
+  // The old store goes when `old` does: forget it first.
+  if (poll_guard_ != nullptr) {
+    poll_guard_->detach(old.context.capi());
+  }
+  plugin_->runtimeImports().detach(old.context.capi());
 }
 
 wasmtime::Memory &PluginInstance::requireMemory() {

@@ -137,6 +137,42 @@ void WasmHost::initialize() {
 
 void WasmHost::reinstantiate() { requireInstance().reinstantiate(); }
 
+void WasmHost::reload(const std::string &wasm_path) {
+  if (!instance_) {
+    throw std::logic_error("reload() needs an initialized host (call initialize() first)");
+  }
+  reload(Plugin::readModuleFile(wasm_path, plugin_->options().max_module_bytes), wasm_path);
+}
+
+void WasmHost::reload(std::vector<uint8_t> wasm_bytes, std::string name) {
+  // After a failed `reinstantiate` too: the instance is there, not initialized.
+  if (!instance_) {
+    throw std::logic_error("reload() needs an initialized host (call initialize() first)");
+  }
+  if (instance_->profilesGuest()) {
+    throw std::logic_error(
+        "a host that records a guest profile cannot reload: the profile is of '" + plugin_->name() +
+        "'");
+  }
+  narration() << "[Host Setup] Reloading the module from '" << name << "'..." << std::endl;
+  std::shared_ptr<const Plugin> next = plugin_->withModule(std::move(wasm_bytes), name);
+  try {
+    instance_->replacePlugin(next);
+  } catch (const Error &error) {
+    // Instantiation's messages do not name the module.
+    const std::string message = error.what();
+    if (message.find("'" + name + "'") != std::string::npos) {
+      throw;
+    }
+    throw Error(error.kind(), "cannot reload '" + name + "': " + message);
+  }
+  // Set-up steps no longer apply (the new plugin is prepared): none goes to
+  // the old one either.
+  own_plugin_.reset();
+  plugin_ = std::move(next);
+  narration() << "[Host Setup] Reloaded '" << plugin_->name() << "'." << std::endl;
+}
+
 wasmtime::TrapResult<std::vector<wasmtime::Val>>
 WasmHost::callDynamic(const wasmtime::Func &func, const std::vector<wasmtime::Val> &args) {
   return requireInstance().callDynamic(func, args);

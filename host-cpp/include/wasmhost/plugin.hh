@@ -59,6 +59,27 @@ public:
   Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOptions options = {});
   ~Plugin();
 
+  /// Another module on this plugin's engine, host functions and WASI: a
+  /// plugin of its own, already prepared, which shares this one's engine,
+  /// linker (so every host function and the WASI definitions), epoch ticker
+  /// and options, and compiles `wasm_bytes` as the constructor does (under
+  /// `compile_timeout_ms`, through `module_cache_dir` when one is set; text
+  /// when `name` ends in `.wat`). For swapping a plugin's module between
+  /// calls (`PluginInstance::replacePlugin`, `WasmHost::reload`); this plugin
+  /// is not changed and its instances carry on. Needs this plugin prepared
+  /// (`std::logic_error`): the linker they share never changes again. Throws
+  /// `Error` naming `name`: `Compile`, or `Link` for an import the host does
+  /// not define (or defines with another type).
+  [[nodiscard]] std::shared_ptr<const Plugin> withModule(std::vector<uint8_t> wasm_bytes,
+                                                         std::string name) const;
+  /// `withModule` of the file `wasm_path`, read as the constructor reads it
+  /// (regular files of at most `max_module_bytes`; `Error` `Io` naming it).
+  [[nodiscard]] std::shared_ptr<const Plugin> withModuleFile(const std::string &wasm_path) const;
+  /// Whether `other` has this plugin's engine and linker: one of them was
+  /// made from the other by `withModule` (or both from a third), so an
+  /// instance of one can switch to the other (`PluginInstance::replacePlugin`).
+  [[nodiscard]] bool sharesHostWith(const Plugin &other) const { return linker_ == other.linker_; }
+
   Plugin(const Plugin &) = delete;
   Plugin &operator=(const Plugin &) = delete;
 
@@ -149,9 +170,15 @@ public:
   [[nodiscard]] const WasmHostOptions &options() const { return options_; }
   /// How the module was obtained: compiled, or from the module cache and why.
   [[nodiscard]] const ModuleLoadReport &moduleLoadReport() const { return module_load_report_; }
-  [[nodiscard]] wasmtime::Linker &linker() { return linker_; }
+  /// The linker, shared with the plugins `withModule` made from this one.
+  [[nodiscard]] wasmtime::Linker &linker() { return *linker_; }
 
 private:
+  /// `withModule`'s: `base`'s engine, linker and options, `wasm_bytes`
+  /// compiled.
+  struct SharedHostTag {};
+  Plugin(SharedHostTag tag, const Plugin &base, std::vector<uint8_t> wasm_bytes, std::string name);
+
   /// `defineHostFunction` without its narration line.
   template <typename F>
   void defineWithoutNarration(std::string_view module_name, std::string_view func_name, F &&fn) {
@@ -162,7 +189,7 @@ private:
       defineUnchecked(module_name, func_name, detail::makeRawHostFunction<Callable>(),
                       target.get());
     } else {
-      auto result = linker_.func_wrap(module_name, func_name, detail::makeTrapSafe(target.get()));
+      auto result = linker_->func_wrap(module_name, func_name, detail::makeTrapSafe(target.get()));
       if (!result) {
         throw Error(ErrorKind::Link, "Failed to define host function '" + std::string(func_name) +
                                          "': " + result.err().message());
@@ -192,7 +219,10 @@ private:
   std::shared_ptr<detail::WasiPollGuard> poll_guard_;
   /// Declared before the linker, whose runtime imports point at it.
   std::shared_ptr<runtime::detail::RuntimeImports> runtime_imports_;
-  wasmtime::Linker linker_;
+  /// Shared with the plugins `withModule` made (they share everything it
+  /// points at above too): released first, so the last plugin to go drops
+  /// it before what its host functions point at.
+  std::shared_ptr<wasmtime::Linker> linker_;
   std::optional<wasmtime::Module> module_;
   ModuleLoadReport module_load_report_;
   std::optional<InstancePre> pre_;

@@ -80,10 +80,30 @@ public:
   /// the store it would replace is on the stack.
   void reinstantiate();
 
+  /// Swaps the module between calls: instantiates `plugin` (another module
+  /// on this instance's plugin's engine, host functions and WASI:
+  /// `Plugin::withModule`) in a fresh store with fresh WASI, as `initialize`
+  /// does, keeping the store data (the host state), the options and limits,
+  /// the cancel handles and the call-stats setting. Once it is initialized
+  /// the old instance and its store are dropped, and handles
+  /// (`TypedExport`, `wasmtime::Func`) and guest buffers of it are refused
+  /// from then on, as after `reinstantiate()`; `plugin()` is the new one.
+  /// Strong guarantee: when the new instance fails (`Error`: `Limit` for a
+  /// store limit, `Trap` or `Exit` for a start function or `_initialize`,
+  /// `Signature` for an `_initialize` of another type),
+  /// the old instance, its store, memory and handles stay exactly as they
+  /// were. `std::logic_error` (nothing changed): `plugin` not prepared or
+  /// not sharing this plugin's host (`Plugin::sharesHostWith`), a guest
+  /// profile being recorded (it is of one module), or called from a host
+  /// function while the guest runs (nested).
+  void replacePlugin(std::shared_ptr<const Plugin> plugin);
+
   [[nodiscard]] bool isInitialized() const { return is_initialized_; }
   /// Counts instantiations: handles and guest buffers remember the one they
   /// were made in, and refuse to reach into a later instance (whose store
-  /// and allocator do not know them) after `reinstantiate()`.
+  /// and allocator do not know them) after `reinstantiate()` or
+  /// `replacePlugin()`. A generation is never given twice, also when a
+  /// `replacePlugin` fails and puts the old one back.
   [[nodiscard]] uint64_t instanceGeneration() const { return instance_generation_; }
   [[nodiscard]] bool hasMemory() const { return memory_.has_value(); }
 
@@ -498,6 +518,8 @@ private:
   detail::ExportCache exports_;
   bool is_initialized_ = false;
   uint64_t instance_generation_ = 0;
+  /// The last generation given (`instanceGeneration`), at least the current.
+  uint64_t last_generation_ = 0;
   /// The id Wasmtime gives the current store, to refuse a `Func` of an
   /// earlier store in `callDynamic` (Wasmtime would abort the process).
   uint64_t store_id_ = 0;

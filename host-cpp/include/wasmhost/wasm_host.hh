@@ -97,6 +97,32 @@ public:
   /// `PluginInstance::reinstantiate`, keeping the host functions.
   void reinstantiate();
 
+  /// Live reload: swaps the module for the one in `wasm_path` between
+  /// calls, keeping the host functions, WASI, the options (limits, module
+  /// cache, compile time limit) and the store data, so the host state
+  /// carries on. The new module is read as the constructor reads one
+  /// (at most `max_module_bytes`), compiled on the same engine
+  /// (`Plugin::withModule`), linked against the same host functions and
+  /// WASI, and instantiated in a fresh store (`PluginInstance::replacePlugin`,
+  /// with `_initialize` for a reactor). After it, `wasmPath()` and
+  /// `plugin()` are the new module's, and handles (`TypedExport`,
+  /// `wasmtime::Func`, `GuestBuffer`) of the old instance are refused as
+  /// after `reinstantiate()`. Strong guarantee: when the new module cannot
+  /// be read, compiled, linked or instantiated, the old instance stays in
+  /// place and usable, and the error is an `Error` naming the new file:
+  /// `Io`, `Compile`, `Link` (an import the host does not define), `Limit`,
+  /// `Trap` or `Exit` (its start function or `_initialize`), `Signature` (an
+  /// `_initialize` of another type). Needs
+  /// `initialize()` called before (the instance may have failed since: a
+  /// reload is a way out of a failed `reinstantiate`), and no guest profile
+  /// being recorded (`std::logic_error`).
+  /// Another host's instances of the old plugin (`prepareInstances`) keep
+  /// the old module.
+  void reload(const std::string &wasm_path);
+  /// `reload` of the module `wasm_bytes` (binary, or text when `name` ends
+  /// in `.wat`); `name` stands for the file in messages and `wasmPath()`.
+  void reload(std::vector<uint8_t> wasm_bytes, std::string name);
+
   [[nodiscard]] bool isInitialized() const { return instance_ && instance_->isInitialized(); }
   [[nodiscard]] uint64_t instanceGeneration() const {
     return instance_ ? instance_->instanceGeneration() : 0;
