@@ -11,12 +11,12 @@
 # The nested builds are not optimised (-O0): they check the providers.
 # Usage: cmake -DPROVIDER=... -DSOURCE_DIR=... -DWORK_DIR=... -DWASMTIME_PREFIX=...
 #              -DWASMTIME_VERSION=<expected> -DWASMHOST_VERSION=... -DGUEST_WASM=...
-#              -DWASMHOST_CACHE_DIR=... [-DCXX_COMPILER=...] [-DSANITIZE=...]
-#              -P provider_test.cmake
+#              -DWASMHOST_CACHE_DIR=... -DWIT_CPP=<the outer build's wasmhost-wit-cpp>
+#              [-DCXX_COMPILER=...] [-DSANITIZE=...] -P provider_test.cmake
 # CXX_COMPILER and SANITIZE repeat the outer build's compiler and
 # WASMHOST_SANITIZE, so that a sanitizer build checks sanitized hosts here too.
 include("${CMAKE_CURRENT_LIST_DIR}/require_definitions.cmake")
-require_definitions(PROVIDER SOURCE_DIR WORK_DIR WASMTIME_PREFIX WASMTIME_VERSION
+require_definitions(PROVIDER WIT_CPP SOURCE_DIR WORK_DIR WASMTIME_PREFIX WASMTIME_VERSION
   WASMHOST_VERSION GUEST_WASM WASMHOST_CACHE_DIR)
 
 function(run_step description out_var)
@@ -33,7 +33,9 @@ endfunction()
 set(build_dir "${WORK_DIR}/build")
 set(configure_args -S "${SOURCE_DIR}" -B "${build_dir}" -DWASMHOST_BUILD_APP=ON
   -DWASMHOST_BUILD_TESTS=OFF -DWASMHOST_BUILD_BENCH=OFF -DWASMHOST_INSTALL=OFF
-  -DWASMTIME_PROVIDER=${PROVIDER} -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0")
+  -DWASMTIME_PROVIDER=${PROVIDER} -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0"
+  # The outer build's generator of the WIT bindings host uses: no cargo.
+  "-DWASMHOST_WIT_CPP_EXECUTABLE=${WIT_CPP}")
 if(CXX_COMPILER)
   list(APPEND configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
 endif()

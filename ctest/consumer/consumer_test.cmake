@@ -13,6 +13,7 @@
 #   add-subdirectory   a parent with include(CTest) and no build type
 #   fetchcontent       FetchContent from SOURCE_DIR, the parent's own wasmtime::wasmtime
 #   app-needs-cargo    the same with WASMHOST_BUILD_APP=ON and no cargo: a clear error
+#   wit-cpp-missing    the same with WASMHOST_WIT_CPP_EXECUTABLE naming no file: a clear error
 #   wrong-wasmtime     the same with a parent's wasmtime::wasmtime of another version
 #   tests-need-app     wasmhost alone with WASMHOST_BUILD_TESTS=ON, WASMHOST_BUILD_APP=OFF
 #   pkg-config         c++ main.cc $(pkg-config --cflags --libs wasmhost) from PREFIX
@@ -318,6 +319,16 @@ elseif(MODE STREQUAL "app-needs-cargo")
          ${pin_args})
   expect_message("WASMHOST_BUILD_APP without cargo" "${output}"
     "wasmhost builds a Rust guest \\(for WASMHOST_BUILD_APP, WASMHOST_BUILD_TESTS or WASMHOST_BUILD_BENCH\\) and needs cargo")
+
+elseif(MODE STREQUAL "wit-cpp-missing")
+  require_definitions(PREFIX LIBDIR)
+  configure_consumer(fetchcontent output EXPECT_FAILURE WITHOUT_CARGO
+    ARGS "-DWASMHOST_SOURCE_DIR=${SOURCE_DIR}"
+         "-DWASMTIME_LIBRARY_FOR_TEST=${prefix_wasmtime_library}"
+         "-DWASMTIME_INCLUDE_DIR_FOR_TEST=${prefix_wasmtime_include}" -DWASMHOST_WIT_BINDINGS=ON
+         "-DWASMHOST_WIT_CPP_EXECUTABLE=${WORK_DIR}/no-such-wasmhost-wit-cpp" ${pin_args})
+  expect_message("WASMHOST_WIT_CPP_EXECUTABLE that is not there" "${output}"
+    "WASMHOST_WIT_CPP_EXECUTABLE '[^']*/no-such-wasmhost-wit-cpp' does not exist")
 
 elseif(MODE STREQUAL "wrong-wasmtime")
   file(WRITE "${WORK_DIR}/fake-wasmtime/wasmtime.h" "#define WASMTIME_VERSION \"47.0.1\"\n")
