@@ -6,10 +6,11 @@
 # library (not optimised: -O0), installs it and configures a find_package consumer against it.
 # Usage: cmake -DSOURCE_DIR=... -DWORK_DIR=... -DWASMTIME_PROVIDER=...
 #              -DWASMHOST_CACHE_DIR=... -DWASMTIME_PREFIX=... -DWASMTIME_FEATURES_CSV=...
+#              -DWIT_CPP=<the outer build's wasmhost-wit-cpp>
 #              [-DCXX_COMPILER=...] -P minimum_cmake_test.cmake
 include("${CMAKE_CURRENT_LIST_DIR}/require_definitions.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/outer_wasmtime.cmake")
-require_definitions(SOURCE_DIR WORK_DIR WASMHOST_CACHE_DIR)
+require_definitions(SOURCE_DIR WORK_DIR WASMHOST_CACHE_DIR WIT_CPP)
 
 function(run description)
   message(STATUS "${description}")
@@ -71,7 +72,9 @@ run("cmake ${old_version} --list-presets"
   "${CMAKE_COMMAND}" -E chdir "${SOURCE_DIR}" "${old_cmake}" --list-presets)
 run("Configuring the whole project with cmake ${old_version}"
   "${old_cmake}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" ${compiler_args} ${wasmtime_args}
-    -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0")
+    -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0"
+    # The outer build's bindings generator, installed with the library: no cargo.
+    "-DWASMHOST_WIT_CPP_EXECUTABLE=${WIT_CPP}")
 run("Building the library with cmake ${old_version}"
   "${old_cmake}" --build "${WORK_DIR}/build" --target wasmhost -j 2)
 run("Installing it with cmake ${old_version}"
