@@ -442,20 +442,28 @@ void PluginInstance::reinstantiate() {
   instance_.reset();
   is_initialized_ = false;
   trapped_ = false;
-  // The host state attached with `setStoreData` stays (`get_data` would
-  // dereference null for a store without data).
-  const auto *store_data =
-      static_cast<std::any *>(wasmtime_context_get_data(store_context_.capi()));
-  std::optional<std::any> kept_data;
-  if (store_data != nullptr) {
-    kept_data = *store_data;
-  }
+  // The host state attached with `setStoreData` stays.
+  std::optional<std::any> kept_data = storeDataCopy();
   if (poll_guard_ != nullptr) {
     poll_guard_->detach(store_context_.capi()); // before the old store goes
   }
   detachRuntime();
   store_ = wasmtime::Store(engine_);
   store_context_ = store_.context();
+  startFreshStore(std::move(kept_data));
+}
+
+std::optional<std::any> PluginInstance::storeDataCopy() {
+  // `get_data` would dereference null for a store without data.
+  const auto *store_data =
+      static_cast<std::any *>(wasmtime_context_get_data(store_context_.capi()));
+  if (store_data == nullptr) {
+    return std::nullopt;
+  }
+  return *store_data;
+}
+
+void PluginInstance::startFreshStore(std::optional<std::any> kept_data) {
   if (kept_data) {
     store_context_.set_data(std::move(*kept_data));
   }
@@ -488,12 +496,7 @@ void PluginInstance::replacePlugin(std::shared_ptr<const Plugin> plugin) {
   narration() << "[Host Setup] Replacing the module with '" << plugin->name()
               << "' in a fresh store..." << std::endl;
   // The host state attached with `setStoreData` goes to the new store.
-  const auto *store_data =
-      static_cast<std::any *>(wasmtime_context_get_data(store_context_.capi()));
-  std::optional<std::any> kept_data;
-  if (store_data != nullptr) {
-    kept_data = *store_data;
-  }
+  std::optional<std::any> kept_data = storeDataCopy();
   // The old instance as it is, put back unchanged when the new one fails.
   // The plugin's poll guard and runtime imports are the new plugin's too
   // (`sharesHostWith`): both stores are attached to them meanwhile.
@@ -525,17 +528,7 @@ void PluginInstance::replacePlugin(std::shared_ptr<const Plugin> plugin) {
   is_initialized_ = false;
   trapped_ = false;
   try {
-    if (kept_data) {
-      store_context_.set_data(std::move(*kept_data));
-    }
-    applyStoreLimits();
-    setStoreWasi();
-    installDeadlineCallback();
-    if (poll_guard_ != nullptr) {
-      poll_guard_->attach(store_context_.capi(), this);
-    }
-    attachRuntime();
-    initialize();
+    startFreshStore(std::move(kept_data));
   } catch (...) {
     // Handles the new instance gave out (a host function may have asked
     // during `_initialize`) keep its generation, which is not given again.

@@ -418,6 +418,12 @@ private:
   /// Serves this store from the plugin's runtime imports (`config_get`, `log`).
   void attachRuntime();
   void detachRuntime();
+  /// The host state attached to the current store (`setStoreData`), if any.
+  std::optional<std::any> storeDataCopy();
+  /// Sets up the fresh `store_` as the constructor's does (limits, WASI,
+  /// deadline, poll guard, runtime imports), gives it `kept_data` and
+  /// instantiates (`reinstantiate`, `replacePlugin`).
+  void startFreshStore(std::optional<std::any> kept_data);
   void applyStoreLimits();
   /// Marks one entry into the guest (a call, the start function,
   /// `_initialize`) for as long as it lives. The outermost one arms the
