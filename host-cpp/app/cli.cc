@@ -39,7 +39,8 @@ constexpr const char *kExitStatuses =
     "  1  a check failed (or the host refused a memory access)\n"
     "  2  usage, file, compile or link error (including a missing export, or a\n"
     "     --debug or --profile this Wasmtime build cannot serve)\n"
-    "  3  the guest trapped (including a time limit, fuel or a failing host function)";
+    "  3  the guest trapped (including a time limit, fuel or a failing host function),\n"
+    "     or Ctrl-C cancelled its call (a trap of kind cancelled)";
 
 /// `text` with every line after the first indented to `column`.
 std::string indentContinuationLines(const std::string &text, size_t column) {

@@ -9,10 +9,13 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "call_export.hh"
 #include "call_stats.hh"
+#include "interrupt_guest.hh"
 #include "run_modes.hh"
 #include "scenario_steps.hh"
 
@@ -571,6 +574,12 @@ int runComponent(const cli::Options &options, std::ostream *narration) {
     host.instantiate();
     main_narration << "[Host Setup] Component instantiated." << std::endl;
     host.recordCallStats(options.stats);
+    // Ctrl-C cancels the guest call in flight, as for a core module.
+    std::optional<GuestInterrupter> interrupter;
+    try {
+      interrupter.emplace(host.cancelHandle());
+    } catch (const std::logic_error &) {
+    }
     const auto printStats = [&](int status) {
       if (options.stats) {
         std::cout.flush();

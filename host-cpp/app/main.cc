@@ -17,6 +17,7 @@
 #include "call_stats.hh"
 #include "cli.hh"
 #include "component_scenarios.hh"
+#include "interrupt_guest.hh"
 #include "run_modes.hh"
 #include "scenarios.hh"
 #include "wasmhost/wasm_host.hh"
@@ -181,6 +182,15 @@ int run(int argc, char **argv) {
     host.initialize();
     if (options.stats) {
       host.instance().recordCallStats();
+    }
+    // Ctrl-C cancels the guest call in flight (--watch has its own handling);
+    // without epoch interruption (--timeout-ms 0) it ends host at once.
+    std::optional<GuestInterrupter> interrupter;
+    if (!options.watch) {
+      try {
+        interrupter.emplace(host.instance().cancelHandle());
+      } catch (const std::logic_error &) {
+      }
     }
     std::ostream discard(nullptr);
     std::ostream &main_narration = narration != nullptr ? *narration : discard;
