@@ -244,7 +244,7 @@ TEST(FailedReinstantiation, LeavesNoHandleThatCanReachAStore) {
 
   std::ostringstream out;
   std::ostringstream errors;
-  EXPECT_EQ(wasmhost::app::dumpGuestState(host, out, errors), 2);
+  EXPECT_EQ(wasmhost::app::dumpGuestState(host.instance(), out, errors), 2);
   EXPECT_EQ(errors.str(), "host: error: --dump-state: the module is not instantiated (its last "
                           "instantiation failed)\n");
   EXPECT_EQ(out.str(), "");

@@ -18,12 +18,14 @@
 #include <gtest/gtest.h>
 
 #include "article_host.hh"
+#include "runtime_guest.hh"
 #include "wasmhost/runtime/pool.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using runtime_test::CapturingSink;
 using wasmhost::Error;
 using wasmhost::ErrorKind;
 using wasmhost::Plugin;
@@ -209,6 +211,73 @@ TEST(Pool, ReuseKeepsTheInstanceAndItsState) {
   }
   EXPECT_EQ(census.made.load(), 2);
   EXPECT_LE(census.most.load(), 2);
+}
+
+TEST(Pool, FreshInstanceOptionsAreMadeForEachFreshInstance) {
+  Census census;
+  CapturingSink first_sink;
+  CapturingSink second_sink;
+  std::atomic<CapturingSink *> next_sink{&first_sink};
+  std::atomic<int> made_options{0};
+  PoolOptions options = poolOf(2);
+  options.fresh_instance_options = [&] {
+    ++made_options;
+    wasmhost::WasmHostOptions fresh{nullptr, false};
+    fresh.log_sink = next_sink.load();
+    return fresh;
+  };
+  InstancePool pool(prepareHostile(), options, countedStates(census));
+  {
+    Lease first = pool.checkout();
+    next_sink = &second_sink;
+    Lease second = pool.checkout();
+    EXPECT_EQ(trigger(first, 7), 54);
+    EXPECT_EQ(trigger(second, 8), 55);
+  }
+  // Each instance's guest output went to the sink it was made with.
+  const std::string seven = "[WASM Core] perform_host_calls_test with input: 7";
+  const std::string eight = "[WASM Core] perform_host_calls_test with input: 8";
+  const auto count = [](CapturingSink &sink, const std::string &line) {
+    const auto lines = sink.from("guest.stdout");
+    return std::count(lines.begin(), lines.end(), line);
+  };
+  EXPECT_EQ(count(first_sink, seven), 1);
+  EXPECT_EQ(count(first_sink, eight), 0);
+  EXPECT_EQ(count(second_sink, eight), 1);
+  EXPECT_EQ(count(second_sink, seven), 0);
+  EXPECT_EQ(made_options.load(), 2);
+  {
+    // A reused instance keeps its options: no new ones are made.
+    Lease again = pool.checkout(Reuse::Yes);
+    EXPECT_TRUE(again.reused());
+  }
+  EXPECT_EQ(made_options.load(), 2);
+}
+
+TEST(Pool, AFailingFreshInstanceOptionsFactoryFreesItsSlot) {
+  std::atomic<bool> fail{true};
+  PoolOptions options = poolOf(1, 2s);
+  options.fresh_instance_options = [&] {
+    if (fail.exchange(false)) {
+      throw std::runtime_error("no options today");
+    }
+    return wasmhost::WasmHostOptions{nullptr, false};
+  };
+  Census census;
+  InstancePool pool(prepareHostile(), options, countedStates(census));
+  EXPECT_THROW(
+      {
+        try {
+          pool.checkout();
+        } catch (const std::runtime_error &error) {
+          EXPECT_STREQ(error.what(), "no options today");
+          throw;
+        }
+      },
+      std::runtime_error);
+  EXPECT_EQ(pool.liveInstances(), 0u);
+  Lease lease = pool.checkout(); // the slot is free again, at once
+  EXPECT_EQ(trigger(lease, 1), 42 + 1 + 5);
 }
 
 TEST(Pool, BadArgumentsAreRefusedNamingThem) {

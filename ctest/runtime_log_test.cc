@@ -275,6 +275,32 @@ TEST(Logs, TheLineSplitterSplitsHoldsAndCuts) {
   EXPECT_EQ(LineSplitter::cut("abcd", 4), "abcd");
 }
 
+TEST(Logs, ALogStreamWritesLinesWithItsLevelAndSource) {
+  CapturingSink sink;
+  {
+    wasmhost::runtime::LogStream stream(sink, LogLevel::Warn, "embedder", 8);
+    stream << "first line\n" << 42 << " and" << std::endl << "0123456789abc\n";
+    stream << "no line break";
+    EXPECT_EQ(sink.from("embedder"), (Strings{"first li\u2026 [cut: 2 bytes]", "42 and",
+                                              "01234567\u2026 [cut: 5 bytes]"}));
+  } // the unfinished line when it is destroyed
+  const auto lines = sink.lines();
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines.back().text, "no line \u2026 [cut: 5 bytes]");
+  EXPECT_TRUE(std::all_of(lines.begin(), lines.end(), [](const auto &line) {
+    return line.level == LogLevel::Warn && line.source == "embedder";
+  }));
+  // The defaults: Info from "host", lines up to 64 KiB whole.
+  CapturingSink default_sink;
+  {
+    wasmhost::runtime::LogStream stream(default_sink);
+    stream << std::string(1000, 'x') << '\n';
+  }
+  ASSERT_EQ(default_sink.lines().size(), 1u);
+  EXPECT_EQ(default_sink.lines()[0].level, LogLevel::Info);
+  EXPECT_EQ(default_sink.from("host"), Strings{std::string(1000, 'x')});
+}
+
 TEST(Logs, LevelsHaveNamesAndNumbers) {
   EXPECT_EQ(wasmhost::runtime::logLevelName(LogLevel::Warn), "warn");
   EXPECT_EQ(wasmhost::runtime::logLevelFromInt(4), LogLevel::Error);

@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     wasmhost::app::defineArticleHostFunctions(host, state);
     host.initialize();
     std::ostream discard(nullptr);
-    wasmhost::app::ScenarioContext context{host, state, discard, std::nullopt, 0};
+    wasmhost::app::ScenarioContext context{host.instance(), state, discard, std::nullopt, 0};
     for (const auto &name : wasmhost::app::scenarioNames()) {
       auto result = wasmhost::app::runScenario(name, context);
       if (result.outcome == wasmhost::app::Outcome::Trapped) {

@@ -17,7 +17,7 @@ void scenarioPointAlloc(ScenarioContext &context) {
   const uint32_t point_size = sizeof(Point);
   context.narration << "[Host Main] Allocating 3 Points (" << 3 * point_size
                     << " bytes, aligned to 4) in the guest with 'guest_alloc'..." << std::endl;
-  auto points = GuestBuffer::allocate(context.host, 3 * point_size, alignof(int32_t));
+  auto points = GuestBuffer::allocate(context.instance, 3 * point_size, alignof(int32_t));
   context.narration << "[Host Main] Guest buffer at offset " << points.offset() << ", "
                     << points.size() << " bytes" << std::endl;
   points.write(0, host_p1);
@@ -27,7 +27,7 @@ void scenarioPointAlloc(ScenarioContext &context) {
       << "[Host Main] Calling Wasm function 'point_add' with offsets into the buffer..."
       << std::endl;
   expectCall(context,
-             context.host.callFunctionVoid(
+             context.instance.callFunctionVoid(
                  "point_add", std::make_tuple(points.offsetOf(2 * point_size, point_size),
                                               points.offsetOf(0, point_size),
                                               points.offsetOf(point_size, point_size))),
@@ -47,18 +47,18 @@ void scenarioStrings(ScenarioContext &context) {
   const std::string expected = "✓ ++C NA 🦀 MOV ESSÜRG";
   context.narration << "[Host Main] Sending \"" << input << "\" (" << input.size()
                     << " bytes of UTF-8) to the guest..." << std::endl;
-  auto text = GuestBuffer::copyOf(context.host, input);
+  auto text = GuestBuffer::copyOf(context.instance, input);
   context.narration << "[Host Main] Copied into a guest buffer at offset " << text.offset()
                     << "; calling Wasm function 'transform_string'..." << std::endl;
-  auto [packed] =
-      expectCall(context,
-                 context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint32_t, uint32_t>>(
-                     "transform_string", std::make_tuple(text.offset(), text.size())),
-                 "transform_string");
+  auto [packed] = expectCall(
+      context,
+      context.instance.callFunction<std::tuple<uint64_t>, std::tuple<uint32_t, uint32_t>>(
+          "transform_string", std::make_tuple(text.offset(), text.size())),
+      "transform_string");
   const auto slice = GuestSlice::unpack(packed);
   context.narration << "[Host Main] 'transform_string' returned offset " << slice.offset
                     << ", length " << slice.length << std::endl;
-  const std::string output = takeGuestString(context.host, packed);
+  const std::string output = takeGuestString(context.instance, packed);
   text.free();
   context.narration << "[Host Main] Returned string (inside memory, valid UTF-8, freed): \""
                     << output << "\"" << std::endl;

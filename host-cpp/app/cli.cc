@@ -233,6 +233,17 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
   app.add_flag("--quiet", options.quiet,
                "print only verdicts, the closing line and --call results\n"
                "(no host narration, no guest stdout)");
+  value("--log-file", "FILE",
+        "write the narration and the guest's stdout, stderr and log\n"
+        "calls to FILE instead, appended, one [level source] line\n"
+        "each; verdicts, results and errors stay on stdout and stderr\n"
+        "(with --quiet: no narration in it; not with --instances)",
+        [&options](const std::string &file) {
+          if (file.empty()) {
+            throw UsageError("option '--log-file' needs a file name");
+          }
+          options.log_file = file;
+        });
   app.add_flag("--stats", options.stats,
                "after the run, print the last guest call's fuel used, wall\n"
                "time and peak memory on stderr: after --call, the call's;\n"
@@ -262,6 +273,13 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
   value("--threads", "T", "run the instances on T threads (default 1, at most N)",
         [&extras](const std::string &text) {
           extras.threads = parseBoundedCount("--threads", text, 1, kMaxThreads);
+        });
+  value("--pool-size", "P",
+        "with --instances: lease them from a pool of at most P\n"
+        "instances alive at once, each fresh with its own host state\n"
+        "(default: a manifest's pool.size, else N)",
+        [&options](const std::string &text) {
+          options.pool_size = parseBoundedCount("--pool-size", text, 1, kMaxInstances);
         });
   value("--timeout-ms", "N",
         "wall-clock limit of each guest call in milliseconds\n"
@@ -403,6 +421,10 @@ void applyManifest(Options &options, const Manifest &manifest) {
   if (from_manifest("limits.max_memory", "--max-memory")) {
     options.max_memory_bytes = manifest.options.max_memory_bytes;
   }
+  if (manifest.pool_size && !options.given_flags.contains("--pool-size")) {
+    options.pool_size = static_cast<int>(
+        std::min<uint64_t>(*manifest.pool_size, static_cast<uint64_t>(kMaxInstances)));
+  }
   options.manifest_options = manifest.options;
 }
 
@@ -450,8 +472,15 @@ Options parseOptions(const std::vector<std::string> &args, std::string *note) {
   if (extras.threads && !options.instances) {
     throw UsageError("--threads needs --instances");
   }
+  if (options.pool_size && !options.instances) {
+    throw UsageError("--pool-size needs --instances");
+  }
   if (options.instances && options.call_export) {
     throw UsageError("--call and --instances cannot be combined");
+  }
+  if (options.instances && !options.log_file.empty()) {
+    throw UsageError("--log-file takes one instance's output: it cannot be combined with "
+                     "--instances (which prints each instance's output with its prefix)");
   }
   if (options.instances && options.stats) {
     throw UsageError("--stats reports one instance's last call: it cannot be combined with "

@@ -54,6 +54,9 @@ struct Options {
   std::string module_path;
   /// `--manifest FILE`: the plugin's manifest; empty: none.
   std::string manifest_path;
+  /// `--log-file FILE`: the narration and the guest's output go to a
+  /// `runtime::FileSink` of FILE; empty: to stdout and stderr.
+  std::string log_file;
   /// The options given on the command line (`--timeout-ms`), so that a
   /// manifest fills only what they leave unset: an explicit flag wins.
   std::set<std::string, std::less<>> given_flags;
@@ -76,6 +79,9 @@ struct Options {
   std::optional<int> instances;
   /// `--threads T`: how many threads run the instances (1 <= T <= N).
   int threads = 1;
+  /// `--pool-size P` (or a manifest's `pool.size`): the instances come from
+  /// a `runtime::InstancePool` of at most P alive at once; unset: one per run.
+  std::optional<int> pool_size;
   bool keep_going = false;             ///< after a trap or failed check: fresh instance, carry on
   uint64_t timeout_ms = 10000;         ///< per guest call; 0: none
   uint64_t fuel = 0;                   ///< per guest call; 0: none

@@ -18,6 +18,7 @@
 #include "interrupt_guest.hh"
 #include "run_modes.hh"
 #include "scenario_steps.hh"
+#include "wasmhost/runtime/log.hh"
 
 namespace wasmhost::app {
 namespace {
@@ -537,7 +538,7 @@ int callComponentExport(const cli::Options &options, ComponentHost &host, std::o
 
 } // namespace
 
-int runComponent(const cli::Options &options, std::ostream *narration) {
+int runComponent(const cli::Options &options, std::ostream *narration, runtime::LogSink *log_sink) {
   for (const auto &[refused, why] :
        {std::pair{options.instances.has_value(), "--instances"},
         std::pair{options.dump_state, "--dump-state"},
@@ -560,10 +561,23 @@ int runComponent(const cli::Options &options, std::ostream *narration) {
   }
   std::ostream discard(nullptr);
   std::ostream &main_narration = narration != nullptr ? *narration : discard;
-  GuestOutput guest_output(options.quiet ? nullptr : &std::cout);
+  // With --log-file the guest's stdout (still seen by the scenarios) and
+  // stderr go to the log, as a core module's do.
+  std::optional<runtime::LogStream> guest_stdout_log;
+  std::optional<runtime::LogStream> guest_stderr_log;
+  if (log_sink != nullptr) {
+    guest_stdout_log.emplace(*log_sink, runtime::LogLevel::Info, "guest.stdout");
+    guest_stderr_log.emplace(*log_sink, runtime::LogLevel::Warn, "guest.stderr");
+  }
+  GuestOutput guest_output(guest_stdout_log ? &*guest_stdout_log
+                           : options.quiet  ? nullptr
+                                            : &std::cout);
   std::ostream guest_stream(&guest_output);
   WasmHostOptions host_options = hostOptionsFor(options, narration);
   host_options.guest_stdout_stream = &guest_stream;
+  if (guest_stderr_log) {
+    host_options.guest_stderr_stream = &*guest_stderr_log;
+  }
   try {
     world::ComponentHostState state;
     state.narration = narration;

@@ -16,6 +16,7 @@
 #include "cli.hh"
 #include "plugin_world.hh"
 #include "scenarios.hh"
+#include "wasmhost/runtime/log.hh"
 
 namespace wasmhost::app {
 
@@ -62,7 +63,8 @@ ScenarioSummary runComponentScenarios(const std::vector<std::string> &names,
 
 /// `host guest-component.wasm [options]`: the scenarios or `--call`, with
 /// the command line's exit status.
-int runComponent(const cli::Options &options, std::ostream *narration);
+int runComponent(const cli::Options &options, std::ostream *narration,
+                 runtime::LogSink *log_sink = nullptr);
 
 } // namespace wasmhost::app
 

@@ -20,6 +20,7 @@
 #include "interrupt_guest.hh"
 #include "run_modes.hh"
 #include "scenarios.hh"
+#include "wasmhost/runtime/log.hh"
 #include "wasmhost/wasm_host.hh"
 #include "watch.hh"
 
@@ -38,7 +39,7 @@ int runScenarios(const cli::Options &options, WasmHost &host, HostState &state,
                  std::ostream &narration) {
   const std::vector<std::string> &selected =
       options.scenarios.empty() ? scenarioNames() : options.scenarios;
-  ScenarioContext context{host, state, narration, std::nullopt, 0};
+  ScenarioContext context{host.instance(), state, narration, std::nullopt, 0};
   return exitStatusOf(runScenarioList(selected, context, std::cout, std::cerr, options.keep_going));
 }
 
@@ -132,6 +133,29 @@ bool isComponentFile(const std::string &path) {
   return component::ComponentHost::isComponent(header);
 }
 
+/// `--log-file FILE`: the file's sink and, without `--quiet`, the narration
+/// stream into it.
+struct LogFile {
+  /// Opens (creates or appends to) `path`; `Error` (`Io`) naming it when it
+  /// cannot be, or when it is the module file, which appending would spoil.
+  LogFile(const std::string &path, const std::string &module_path, bool quiet)
+      : sink(checkedPath(path, module_path)) {
+    if (!quiet) {
+      narration.emplace(sink);
+    }
+  }
+  static std::string checkedPath(const std::string &path, const std::string &module_path) {
+    std::error_code same_error;
+    if (std::filesystem::equivalent(path, module_path, same_error)) {
+      throw Error(ErrorKind::Io, "--log-file: '" + path +
+                                     "' is the module file: the log would be written into it");
+    }
+    return path;
+  }
+  runtime::FileSink sink;
+  std::optional<runtime::LogStream> narration;
+};
+
 int run(int argc, char **argv) {
   cli::Options options;
   std::string note;
@@ -154,17 +178,24 @@ int run(int argc, char **argv) {
   }
 
   std::ostream *narration = options.quiet ? nullptr : &std::cout;
+  std::optional<LogFile> log_file; // outlives the hosts that write to it
+  std::ostream discard(nullptr);
   try {
     if (!options.manifest_path.empty()) {
       cli::applyManifest(options, loadManifest(options.manifest_path));
     }
+    if (!options.log_file.empty()) {
+      log_file.emplace(options.log_file, options.module_path, options.quiet);
+      narration = log_file->narration ? &*log_file->narration : nullptr;
+    }
+    runtime::LogSink *log_sink = log_file ? &log_file->sink : nullptr;
     if (isComponentFile(options.module_path)) {
       if (options.watch) {
         return reportError("--watch reloads core modules: '" + options.module_path +
                                "' is a component (see 'host --help')",
                            cli::kSetupError);
       }
-      return runComponent(options, narration);
+      return runComponent(options, narration, log_sink);
     }
     if (options.instances) {
       return runInstances(options, std::cout, std::cerr);
@@ -176,7 +207,14 @@ int run(int argc, char **argv) {
     }
     HostState state;
     state.narration = narration;
-    WasmHost host(options.module_path, hostOptionsFor(options, narration));
+    WasmHostOptions host_options = hostOptionsFor(options, narration);
+    if (log_sink != nullptr) {
+      // The guest's output and log calls to the file; the narration too,
+      // through `narration`, or nowhere with --quiet.
+      host_options.log_sink = log_sink;
+      host_options.narration = narration != nullptr ? narration : &discard;
+    }
+    WasmHost host(options.module_path, host_options);
     narrateProfiler(options, narration);
     defineArticleHostFunctions(host, state);
     host.initialize();
@@ -192,7 +230,6 @@ int run(int argc, char **argv) {
       } catch (const std::logic_error &) {
       }
     }
-    std::ostream discard(nullptr);
     std::ostream &main_narration = narration != nullptr ? *narration : discard;
     auto run_once = [&] {
       int run_status = options.call_export ? runCall(options, host, main_narration)
@@ -203,7 +240,7 @@ int run(int argc, char **argv) {
       }
       if (options.dump_state) {
         std::cout.flush();
-        run_status = worseStatus(run_status, dumpGuestState(host, std::cout, std::cerr));
+        run_status = worseStatus(run_status, dumpGuestState(host.instance(), std::cout, std::cerr));
       }
       return run_status;
     };

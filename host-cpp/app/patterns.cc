@@ -13,11 +13,11 @@ void scenarioAdd(ScenarioContext &context) {
   const uint64_t arg2 = 27;
   context.narration << "[Host Main] Calling Wasm function 'just_add(" << arg1 << ", " << arg2
                     << ")'..." << std::endl;
-  auto result_tuple =
-      expectCall(context,
-                 context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
-                     "just_add", std::make_tuple(arg1, arg2)),
-                 "just_add");
+  auto result_tuple = expectCall(
+      context,
+      context.instance.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+          "just_add", std::make_tuple(arg1, arg2)),
+      "just_add");
   const uint64_t result_val = std::get<0>(result_tuple);
   context.narration << "[Host Main] 'just_add' Result: " << result_val << std::endl;
   check("just_add(15, 27)", result_val, uint64_t{42});
@@ -34,7 +34,7 @@ void scenarioHostCalls(ScenarioContext &context) {
   context.narration << "[Host Main] Calling Wasm function 'trigger_host_calls(" << trigger_arg
                     << ")'..." << std::endl;
   expectCall(context,
-             context.host.callFunctionVoid("trigger_host_calls", std::make_tuple(trigger_arg)),
+             context.instance.callFunctionVoid("trigger_host_calls", std::make_tuple(trigger_arg)),
              "trigger_host_calls");
   context.narration << "[Host Main] Returned from 'trigger_host_calls'." << std::endl;
   context.narration << "[Host Main] Host value after call: " << state.shared_host_value
@@ -56,16 +56,16 @@ void scenarioPoint(ScenarioContext &context) {
   const Point host_p1{100, 200};
   const Point host_p2{30, 70};
   context.narration << "[Host Main] Writing points to WASM memory..." << std::endl;
-  context.host.writeMemory(offset_p1, host_p1);
-  context.host.writeMemory(offset_p2, host_p2);
-  context.host.writeMemory(offset_result, Point{0, 0});
+  context.instance.writeMemory(offset_p1, host_p1);
+  context.instance.writeMemory(offset_p2, host_p2);
+  context.instance.writeMemory(offset_result, Point{0, 0});
   context.narration << "[Host Main] Calling Wasm function 'point_add' with offsets..." << std::endl;
   expectCall(context,
-             context.host.callFunctionVoid("point_add",
-                                           std::make_tuple(offset_result, offset_p1, offset_p2)),
+             context.instance.callFunctionVoid(
+                 "point_add", std::make_tuple(offset_result, offset_p1, offset_p2)),
              "point_add");
   context.narration << "[Host Main] Reading result struct from WASM memory..." << std::endl;
-  const auto result_point = context.host.readMemory<Point>(offset_result);
+  const auto result_point = context.instance.readMemory<Point>(offset_result);
   context.narration << "[Host Main] 'point_add' Result read from memory: " << result_point
                     << std::endl;
   check("point_add result", result_point, Point{130, 270});
@@ -76,27 +76,28 @@ void scenarioPluginState(ScenarioContext &context) {
   // The article's getPluginDataOffset answers -1 for a missing export: check
   // the export first, so that a module without it is a link error, not a
   // failed check.
-  auto exported = context.host.getTypedExport<std::tuple<int32_t>>("get_plugin_shared_value_ptr");
+  auto exported =
+      context.instance.getTypedExport<std::tuple<int32_t>>("get_plugin_shared_value_ptr");
   if (!exported) {
     throw ScenarioStop{Outcome::LinkError,
                        "'get_plugin_shared_value_ptr': " + exported.err().message()};
   }
   context.narration << "[Host Main] Calling Wasm 'get_plugin_shared_value_ptr'..." << std::endl;
   const int32_t plugin_value_offset =
-      context.host.getPluginDataOffset("get_plugin_shared_value_ptr");
+      context.instance.getPluginDataOffset("get_plugin_shared_value_ptr");
   context.narration << "[Host Main] Received offset: " << plugin_value_offset << std::endl;
   if (plugin_value_offset <= 0) {
     throw ScenarioStop{Outcome::Failed, "'get_plugin_shared_value_ptr' gave no usable offset (" +
                                             std::to_string(plugin_value_offset) + ")"};
   }
-  const auto value_from_plugin_before = context.host.readMemory<int32_t>(plugin_value_offset);
+  const auto value_from_plugin_before = context.instance.readMemory<int32_t>(plugin_value_offset);
   context.narration << "[Host Main] Value read from plugin: " << value_from_plugin_before
                     << std::endl;
   const int32_t new_value_for_plugin = 777;
   context.narration << "[Host Main] Writing new value (" << new_value_for_plugin
                     << ") to plugin state..." << std::endl;
-  context.host.writeMemory(plugin_value_offset, new_value_for_plugin);
-  const auto value_from_plugin_after = context.host.readMemory<int32_t>(plugin_value_offset);
+  context.instance.writeMemory(plugin_value_offset, new_value_for_plugin);
+  const auto value_from_plugin_after = context.instance.readMemory<int32_t>(plugin_value_offset);
   context.narration << "[Host Main] Value read after host write: " << value_from_plugin_after
                     << std::endl;
   context.plugin_value_offset = plugin_value_offset;
@@ -113,14 +114,15 @@ void scenarioVerify(ScenarioContext &context) {
                       << std::endl;
     scenarioPluginState(context);
   }
-  const int32_t value_in_memory = context.host.readMemory<int32_t>(*context.plugin_value_offset);
+  const int32_t value_in_memory =
+      context.instance.readMemory<int32_t>(*context.plugin_value_offset);
   context.narration << "[Host Main] Calling Wasm 'simple_add' to verify internal state..."
                     << std::endl;
-  auto result_tuple =
-      expectCall(context,
-                 context.host.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
-                     "simple_add", std::make_tuple(uint64_t{1}, uint64_t{1})),
-                 "simple_add");
+  auto result_tuple = expectCall(
+      context,
+      context.instance.callFunction<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>(
+          "simple_add", std::make_tuple(uint64_t{1}, uint64_t{1})),
+      "simple_add");
   context.narration << "[Host Main] Returned from 'simple_add'. Check WASM output above."
                     << std::endl;
   check("plugin value the guest read", value_in_memory, context.plugin_value_written);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <future>
@@ -14,11 +15,16 @@
 #include "flame_graph.hh"
 #include "wasmhost/guest_buffer.hh"
 #include "wasmhost/runtime/log.hh"
+#include "wasmhost/runtime/pool.hh"
 
 namespace wasmhost::app {
 namespace {
 
 constexpr int32_t kFirstTriggerArg = 7;
+/// How long a run waits for a free instance of the pool: far longer than a
+/// run takes within its calls' limits, so it is only reached when those are
+/// off (--timeout-ms 0, a guest that never returns).
+constexpr std::chrono::minutes kPoolCheckoutTimeout{10};
 
 /// Keeps the first `capacity` bytes written to it and counts the rest, so
 /// that a guest cannot make the host hold its output without bound while the
@@ -96,6 +102,15 @@ private:
   std::ostream &errors_;
 };
 
+/// What the run on this thread writes to, for the pool's factories (called
+/// on the thread that checks out): the fresh instance's log sink and
+/// narration, and its host state's narration.
+struct ThreadRoute {
+  runtime::LogSink *sink = nullptr;
+  std::ostream *narration = nullptr;
+};
+thread_local ThreadRoute this_thread_route;
+
 /// Everything one instance printed, and how it went.
 struct InstanceRun {
   explicit InstanceRun(size_t capacity = BoundedText::kMostPerInstance)
@@ -120,28 +135,41 @@ void printPrefixed(std::ostream &out, const std::string &text, const std::string
   out.flush();
 }
 
-void runInstance(int index, const std::shared_ptr<const Plugin> &pre, const cli::Options &options,
-                 InstanceRun &run) {
+/// Sets this thread's route for as long as it lives.
+class RouteThisThread {
+public:
+  RouteThisThread(runtime::LogSink &sink, std::ostream *narration) {
+    this_thread_route = {&sink, narration};
+  }
+  ~RouteThisThread() { this_thread_route = {}; }
+  RouteThisThread(const RouteThisThread &) = delete;
+  RouteThisThread &operator=(const RouteThisThread &) = delete;
+};
+
+void runInstance(int index, runtime::InstancePool &pool, std::atomic<size_t> &most_alive,
+                 const cli::Options &options, InstanceRun &run) {
   std::ostream discard(nullptr);
   std::ostream *narration = options.quiet ? nullptr : &run.out;
   const int32_t trigger_arg = kFirstTriggerArg + index;
+  // The guest's stdout joins this instance's output, printed whole later;
+  // its stderr too, so that its lines carry the instance's prefix and
+  // cannot pass for the host's. Declared first: the leased instance writes
+  // to it until it is destroyed.
+  InstanceOutputSink guest_output(narration, run.errors);
+  const RouteThisThread route(guest_output, narration);
   try {
-    HostState state;
-    state.narration = narration;
-    // The guest's stdout joins this instance's output, printed whole later;
-    // its stderr too, so that its lines carry the instance's prefix and
-    // cannot pass for the host's.
-    InstanceOutputSink guest_output(narration, run.errors);
-    WasmHostOptions host_options = hostOptionsFor(options, narration);
-    host_options.log_sink = &guest_output;
-    // The narration stays on its stream (none with --quiet: not the sink).
-    host_options.narration = narration != nullptr ? narration : &discard;
-    WasmHost host(pre, host_options);
-    host.setStoreData(&state);
-    host.initialize();
+    // A fresh instance and host state (the pool's StateFactory), destroyed
+    // when this run ends.
+    runtime::Lease lease = pool.checkout(runtime::Reuse::No);
+    lease.discard();
+    for (size_t alive = pool.liveInstances(), most = most_alive.load();
+         alive > most && !most_alive.compare_exchange_weak(most, alive);) {
+    }
+    PluginInstance &instance = lease.instance();
+    HostState &state = *lease.state<HostState>();
     run.started = true;
     std::ostream &main_narration = narration != nullptr ? *narration : discard;
-    ScenarioContext context{host, state, main_narration, std::nullopt, 0, trigger_arg};
+    ScenarioContext context{instance, state, main_narration, std::nullopt, 0, trigger_arg};
     const auto &names = options.scenarios.empty() ? scenarioNames() : options.scenarios;
     run.summary = runScenarioList(names, context, run.out, run.errors, options.keep_going);
     run.status = exitStatusOf(run.summary);
@@ -170,7 +198,7 @@ void runInstance(int index, const std::shared_ptr<const Plugin> &pre, const cli:
       run.status = worseStatus(run.status, cli::kCheckFailed);
     }
     if (options.dump_state) {
-      run.status = worseStatus(run.status, dumpGuestState(host, run.out, run.errors));
+      run.status = worseStatus(run.status, dumpGuestState(instance, run.out, run.errors));
     }
   } catch (const Error &error) {
     run.errors << "host: error: " << oneLine(error.what()) << std::endl;
@@ -281,16 +309,16 @@ int GuestProfileFiles::write(WasmHost &host, std::ostream *narration, std::ostre
   }
 }
 
-int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors) {
-  if (!host.isInitialized()) { // a failed re-instantiation left no instance
+int dumpGuestState(PluginInstance &instance, std::ostream &out, std::ostream &errors) {
+  if (!instance.isInitialized()) { // a failed re-instantiation left no instance
     errors << "host: error: --dump-state: the module is not instantiated (its last "
               "instantiation failed)"
            << std::endl;
     return cli::kSetupError;
   }
   try {
-    auto [packed] = callOrThrow<std::tuple<uint64_t>>(host, cli::kDebugStateExport);
-    const std::string state = takeGuestString(host, packed); // before printing anything
+    auto [packed] = callOrThrow<std::tuple<uint64_t>>(instance, cli::kDebugStateExport);
+    const std::string state = takeGuestString(instance, packed); // before printing anything
     out << "[Host Main] Guest state: " << state << std::endl;
     return cli::kOk;
   } catch (const Error &error) {
@@ -318,10 +346,40 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
   narrateProfiler(options, narration);
   definePerStoreArticleHostFunctions(shared);
   const auto pre = shared.prepareInstances();
+
+  // The instances come from a pool of at most `pool_size` (--pool-size, the
+  // manifest's pool.size, else one per run): each run leases a fresh one,
+  // made with the run's own output and a fresh HostState, and destroys it
+  // when done.
+  const auto pool_size = static_cast<size_t>(std::min(options.pool_size.value_or(count), count));
+  const WasmHostOptions instance_options = hostOptionsFor(options, narration);
+  std::ostream discard(nullptr);
+  runtime::PoolOptions pool_options;
+  pool_options.max_instances = pool_size;
+  pool_options.checkout_timeout = kPoolCheckoutTimeout;
+  pool_options.fresh_instance_options = [&] {
+    WasmHostOptions fresh = instance_options;
+    fresh.log_sink = this_thread_route.sink;
+    // The narration stays on its stream (none with --quiet: not the sink).
+    fresh.narration =
+        this_thread_route.narration != nullptr ? this_thread_route.narration : &discard;
+    return fresh;
+  };
+  runtime::InstancePool pool(pre, pool_options, [](PluginInstance &instance) {
+    auto state = std::make_shared<HostState>();
+    state->narration = this_thread_route.narration;
+    instance.setStoreData(state.get());
+    return runtime::HostState(state);
+  });
+  std::atomic<size_t> most_alive{0};
   if (narration != nullptr) {
     *narration << "[Host Main] Running " << count << " instance(s) on " << thread_count
-               << " thread(s); instance i passes " << kFirstTriggerArg
-               << "+i to trigger_host_calls." << std::endl;
+               << " thread(s)";
+    if (options.pool_size) {
+      *narration << " from a pool of at most " << pool_size;
+    }
+    *narration << "; instance i passes " << kFirstTriggerArg << "+i to trigger_host_calls."
+               << std::endl;
   }
 
   // A deque: runs stay where they are made (their streams point into them).
@@ -337,7 +395,7 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
   std::atomic<int> next{0};
   auto worker = [&] {
     for (int index = next++; index < count; index = next++) {
-      runInstance(index, pre, options, runs[static_cast<size_t>(index)]);
+      runInstance(index, pool, most_alive, options, runs[static_cast<size_t>(index)]);
       finished[static_cast<size_t>(index)].set_value();
     }
   };
@@ -387,7 +445,12 @@ int runInstances(const cli::Options &options, std::ostream &out, std::ostream &e
   if (not_started > 0) {
     out << ", " << not_started << " instance(s) did not start";
   }
-  out << "; host state isolated in " << isolated << " of " << checked << " checked" << std::endl;
+  out << "; host state isolated in " << isolated << " of " << checked << " checked";
+  if (options.pool_size) {
+    out << "; pool of " << pool_size << ": " << pool.instancesMade()
+        << " instance(s) made, at most " << most_alive.load() << " alive at once";
+  }
+  out << std::endl;
   return status;
 }
 

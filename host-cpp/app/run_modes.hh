@@ -31,7 +31,7 @@ inline int worseStatus(int a, int b) { return a > b ? a : b; }
 /// `[Host Main] Guest state: {...}`. A missing export (a guest built without
 /// the cargo feature `debug-json`) is one `host: error:` line on `errors` and
 /// exit status 2. Returns the exit status.
-int dumpGuestState(WasmHost &host, std::ostream &out, std::ostream &errors);
+int dumpGuestState(PluginInstance &instance, std::ostream &out, std::ostream &errors);
 
 /// `[Host Setup]` lines saying where `--profile perfmap` or `jitdump` makes
 /// Wasmtime write (nothing for the other modes).
@@ -58,13 +58,14 @@ private:
   std::ofstream svg_;
 };
 
-/// `--instances N --threads T`: compiles and links the module once
-/// (`WasmHost::prepareInstances`), then runs the selected scenarios in N
-/// instances, each with its own store, WASI context and `HostState`, on T
-/// threads. Each instance's output is gathered and printed in order, every
-/// line prefixed with `[instance i]`. Instance i passes 7+i to
-/// `trigger_host_calls`, and its host value must end at 42 + (7+i) + 5 per
-/// `host-calls` run: no state leaks between instances. Returns the exit status.
+/// `--instances N --threads T [--pool-size P]`: compiles and links the
+/// module once (`WasmHost::prepareInstances`), then runs the selected
+/// scenarios in N instances, each with its own store, WASI context and
+/// `HostState`, on T threads, leased fresh from a `runtime::InstancePool` of
+/// at most P (default N) alive at once. Each instance's output is gathered and printed in order,
+/// every line prefixed with `[instance i]`. Instance i passes 7+i to `trigger_host_calls`, and its
+/// host value must end at 42 + (7+i) + 5 per `host-calls` run: no state leaks between instances.
+/// Returns the exit status.
 int runInstances(const cli::Options &options, std::ostream &out, std::ostream &errors);
 
 } // namespace wasmhost::app

@@ -64,7 +64,7 @@ T expectCall(const ScenarioContext &context, wasmtime::TrapResult<T> result,
   if (!result) {
     if (std::holds_alternative<wasmtime::Trap>(result.err_ref().data)) {
       throw ScenarioStop{Outcome::Trapped, "'" + std::string(export_name) + "' trapped: " +
-                                               context.host.describeTrap(result.err_ref())};
+                                               context.instance.describeTrap(result.err_ref())};
     }
     throw ScenarioStop{Outcome::LinkError,
                        "'" + std::string(export_name) + "': " + result.err().message()};

@@ -128,7 +128,7 @@ const char *verdictText(Outcome outcome) {
 /// instantiated again; `trapped` is set when that was a trap.
 bool freshInstance(ScenarioContext &context, std::ostream &errors, bool &trapped) {
   try {
-    context.host.reinstantiate();
+    context.instance.reinstantiate();
     context.plugin_value_offset.reset();
     context.narration << "[Host Main] Carrying on with a fresh instance (--keep-going)."
                       << std::endl;

@@ -32,7 +32,9 @@ struct ScenarioResult {
 
 /// What the scenarios share within one instance.
 struct ScenarioContext {
-  WasmHost &host;
+  /// The instance the scenarios call: a `WasmHost`'s, or one leased from
+  /// `--pool-size`'s pool. `--keep-going` re-instantiates it in place.
+  PluginInstance &instance;
   HostState &state;
   std::ostream &narration; ///< `[Host Main]` lines (may discard them).
   /// Offset and value pattern four wrote into the plugin, for pattern five.

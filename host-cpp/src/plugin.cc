@@ -42,8 +42,8 @@ Plugin::Plugin(std::vector<uint8_t> wasm_bytes, std::string name, WasmHostOption
       runtime_imports_(std::make_shared<runtime::detail::RuntimeImports>()),
       linker_(std::make_shared<wasmtime::Linker>(engine_)) {
   if (options_.narration == nullptr && options_.log_sink != nullptr) {
-    sink_narration_ = std::make_shared<runtime::detail::SinkStream>(
-        *options_.log_sink, options_.log_limits.max_line_bytes);
+    sink_narration_ = std::make_shared<runtime::LogStream>(
+        *options_.log_sink, runtime::LogLevel::Info, "host", options_.log_limits.max_line_bytes);
   }
   compile(std::move(wasm_bytes));
   // A time limit, and the guest profiler's samples on epoch ticks (with or
@@ -67,8 +67,8 @@ Plugin::Plugin(SharedHostTag /*tag*/, const Plugin &base, std::vector<uint8_t> w
       runtime_imports_(base.runtime_imports_), linker_(base.linker_),
       wasi_linked_(base.wasi_linked_) {
   if (options_.narration == nullptr && options_.log_sink != nullptr) {
-    sink_narration_ = std::make_shared<runtime::detail::SinkStream>(
-        *options_.log_sink, options_.log_limits.max_line_bytes);
+    sink_narration_ = std::make_shared<runtime::LogStream>(
+        *options_.log_sink, runtime::LogLevel::Info, "host", options_.log_limits.max_line_bytes);
   }
   compile(std::move(wasm_bytes));
   prepare();

@@ -122,8 +122,8 @@ PluginInstance::PluginInstance(std::shared_ptr<const Plugin> plugin, WasmHostOpt
   checkEngineSupports(*plugin_, options_);
   runtime::checkConfig(options_.config);
   if (options_.narration == nullptr && options_.log_sink != nullptr) {
-    sink_narration_ = std::make_shared<runtime::detail::SinkStream>(
-        *options_.log_sink, options_.log_limits.max_line_bytes);
+    sink_narration_ = std::make_shared<runtime::LogStream>(
+        *options_.log_sink, runtime::LogLevel::Info, "host", options_.log_limits.max_line_bytes);
   }
   ticker_ = plugin_->epochTicker();
   ticker_parked_ = ticker_ != nullptr ? &ticker_->parkedFlag() : nullptr;

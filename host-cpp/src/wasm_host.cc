@@ -36,8 +36,8 @@ std::ostream &WasmHost::narration() {
     return detail::nullStream();
   }
   if (sink_narration_ == nullptr) {
-    sink_narration_ = std::make_shared<runtime::detail::SinkStream>(
-        *options_.log_sink, options_.log_limits.max_line_bytes);
+    sink_narration_ = std::make_shared<runtime::LogStream>(
+        *options_.log_sink, runtime::LogLevel::Info, "host", options_.log_limits.max_line_bytes);
   }
   return *sink_narration_;
 }

@@ -124,30 +124,6 @@ void GuestLog::noteDroppedLocked() {
   pending_dropped_ = 0;
 }
 
-SinkStream::Buffer::Buffer(LogSink &sink, size_t max_line_bytes)
-    : splitter(max_line_bytes,
-               [&sink](std::string_view line) { sink.write(LogLevel::Info, "host", line); }) {}
-
-int SinkStream::Buffer::overflow(int c) {
-  if (c != traits_type::eof()) {
-    const char byte = static_cast<char>(c);
-    splitter.write({&byte, 1});
-  }
-  return traits_type::not_eof(c);
-}
-
-std::streamsize SinkStream::Buffer::xsputn(const char *bytes, std::streamsize count) {
-  splitter.write({bytes, static_cast<size_t>(count)});
-  return count;
-}
-
-SinkStream::SinkStream(LogSink &sink, size_t max_line_bytes)
-    : std::ostream(nullptr), buffer_(sink, max_line_bytes) {
-  rdbuf(&buffer_);
-}
-
-SinkStream::~SinkStream() { buffer_.splitter.finish(); }
-
 void RuntimeImports::attach(const wasmtime_context_t *context, InstanceRuntime runtime) {
   const std::lock_guard lock(mutex_);
   attached_[context] = runtime;

@@ -77,27 +77,6 @@ private:
   LineSplitter stderr_;
 };
 
-/// A stream whose lines go to a sink at `Info` from "host" (the narration
-/// when only `log_sink` is set), cut at `max_line_bytes`. Thread-safety: one
-/// thread at a time.
-class SinkStream : public std::ostream {
-public:
-  SinkStream(LogSink &sink, size_t max_line_bytes);
-  ~SinkStream() override;
-
-private:
-  class Buffer : public std::streambuf {
-  public:
-    Buffer(LogSink &sink, size_t max_line_bytes);
-    LineSplitter splitter;
-
-  protected:
-    int overflow(int c) override;
-    std::streamsize xsputn(const char *bytes, std::streamsize count) override;
-  };
-  Buffer buffer_;
-};
-
 /// What the runtime imports need of the instance a call comes from.
 struct InstanceRuntime {
   const std::map<std::string, std::string> *config = nullptr;

@@ -109,4 +109,30 @@ std::string LineSplitter::cutMark(uint64_t cut_bytes) {
   return "\u2026 [cut: " + std::to_string(cut_bytes) + " bytes]";
 }
 
+LogStream::Buffer::Buffer(LogSink &sink, LogLevel level, std::string source_name,
+                          size_t max_line_bytes)
+    : source(std::move(source_name)),
+      splitter(max_line_bytes,
+               [&sink, level, this](std::string_view line) { sink.write(level, source, line); }) {}
+
+int LogStream::Buffer::overflow(int c) {
+  if (c != traits_type::eof()) {
+    const char byte = static_cast<char>(c);
+    splitter.write({&byte, 1});
+  }
+  return traits_type::not_eof(c);
+}
+
+std::streamsize LogStream::Buffer::xsputn(const char *bytes, std::streamsize count) {
+  splitter.write({bytes, static_cast<size_t>(count)});
+  return count;
+}
+
+LogStream::LogStream(LogSink &sink, LogLevel level, std::string source, size_t max_line_bytes)
+    : std::ostream(nullptr), buffer_(sink, level, std::move(source), max_line_bytes) {
+  rdbuf(&buffer_);
+}
+
+LogStream::~LogStream() { buffer_.splitter.finish(); }
+
 } // namespace wasmhost::runtime

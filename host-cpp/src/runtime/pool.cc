@@ -62,9 +62,14 @@ public:
   /// failure frees the slot and rethrows.
   void make(PoolSlot &slot) {
     try {
-      slot.instance = options_.instance_options
-                          ? std::make_unique<PluginInstance>(plugin_, *options_.instance_options)
-                          : std::make_unique<PluginInstance>(plugin_);
+      if (options_.fresh_instance_options) {
+        slot.instance =
+            std::make_unique<PluginInstance>(plugin_, options_.fresh_instance_options());
+      } else if (options_.instance_options) {
+        slot.instance = std::make_unique<PluginInstance>(plugin_, *options_.instance_options);
+      } else {
+        slot.instance = std::make_unique<PluginInstance>(plugin_);
+      }
       if (factory_) {
         slot.state = factory_(*slot.instance);
       }

@@ -14,6 +14,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -115,6 +116,32 @@ private:
   Emit emit_;
   std::string line_;
   uint64_t cut_bytes_ = 0; ///< of the current line, past `max_line_bytes_`
+};
+
+/// A `std::ostream` whose lines go to `sink` at `level` from `source`, cut at
+/// `max_line_bytes` (for narration of the embedder's own, or any text that
+/// belongs in the log). An unfinished last line is written when it is
+/// destroyed. The sink must outlive it. Thread-safety: one thread at a time.
+class LogStream : public std::ostream {
+public:
+  explicit LogStream(LogSink &sink, LogLevel level = LogLevel::Info, std::string source = "host",
+                     size_t max_line_bytes = LogLimits{}.max_line_bytes);
+  ~LogStream() override;
+  LogStream(const LogStream &) = delete;
+  LogStream &operator=(const LogStream &) = delete;
+
+private:
+  class Buffer : public std::streambuf {
+  public:
+    Buffer(LogSink &sink, LogLevel level, std::string source, size_t max_line_bytes);
+    std::string source;
+    LineSplitter splitter;
+
+  protected:
+    int overflow(int c) override;
+    std::streamsize xsputn(const char *bytes, std::streamsize count) override;
+  };
+  Buffer buffer_;
 };
 
 } // namespace wasmhost::runtime

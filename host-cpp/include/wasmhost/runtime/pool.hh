@@ -53,6 +53,12 @@ struct PoolOptions {
   std::chrono::milliseconds checkout_timeout{1000};
   /// The instances' options (limits, WASI's streams); unset: the plugin's.
   std::optional<WasmHostOptions> instance_options;
+  /// When set, makes the options of each fresh instance instead (for
+  /// per-checkout streams or a log sink of the caller's own): called on the
+  /// thread that checks out, outside the pool's lock, before the instance is
+  /// made; an exception fails that checkout. A reused instance keeps the
+  /// options it was made with.
+  std::function<WasmHostOptions()> fresh_instance_options;
 };
 
 namespace detail {
