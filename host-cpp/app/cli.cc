@@ -196,6 +196,14 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
       target = parseNumber(flag, text, parseCount, "a number of milliseconds");
     };
   };
+  auto fileName = [](const std::string &flag, std::string &target) {
+    return [flag, &target](const std::string &file) {
+      if (file.empty()) {
+        throw UsageError("option '" + flag + "' needs a file name");
+      }
+      target = file;
+    };
+  };
 
   value("--manifest", "FILE",
         "run the plugin a JSON manifest describes instead of a module:\n"
@@ -203,12 +211,7 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
         "limits, WASI capabilities and configuration\n"
         "(docs/plugin-runtime.md); a flag given too wins over the\n"
         "manifest's value",
-        [&options](const std::string &file) {
-          if (file.empty()) {
-            throw UsageError("option '--manifest' needs a file name");
-          }
-          options.manifest_path = file;
-        });
+        fileName("--manifest", options.manifest_path));
   value("--scenario", "NAME",
         "run only this scenario (repeatable, run in the order given);\none of: " +
             joinNames(scenarioNames()) + "\nof a component: " + joinNames(componentScenarioNames()),
@@ -238,12 +241,7 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
         "calls to FILE instead, appended, one [level source] line\n"
         "each; verdicts, results and errors stay on stdout and stderr\n"
         "(with --quiet: no narration in it; not with --instances)",
-        [&options](const std::string &file) {
-          if (file.empty()) {
-            throw UsageError("option '--log-file' needs a file name");
-          }
-          options.log_file = file;
-        });
+        fileName("--log-file", options.log_file));
   app.add_flag("--stats", options.stats,
                "after the run, print the last guest call's fuel used, wall\n"
                "time and peak memory on stderr: after --call, the call's;\n"
