@@ -7,9 +7,10 @@ within 10 s with exit status 3 and one `host: error:` line saying the call
 was cancelled. With --expect-killed (a run without epoch interruption,
 `--timeout-ms 0`, where nothing can be cancelled) it expects SIGINT to end
 host as it ends any process. Every wait is bounded: a host that hangs is
-killed.
+killed. With --sigint-ignored host starts with SIGINT ignored, as a script's
+background job does, and the call must end at its own time limit instead.
 
-  python3 interrupt_test.py --host HOST [--expect-killed] -- MODULE --call EXPORT ARG...
+  python3 interrupt_test.py --host HOST [--expect-killed | --sigint-ignored] -- MODULE --call EXPORT ARG...
 """
 
 import argparse
@@ -28,6 +29,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", required=True)
     parser.add_argument(
+        "--sigint-ignored",
+        action="store_true",
+        help="start host with SIGINT ignored (a script's background job): it must stay "
+        "ignored, so the call ends at its time limit, not cancelled",
+    )
+    parser.add_argument(
         "--expect-killed",
         action="store_true",
         help="expect SIGINT to end host itself (no call can be cancelled)",
@@ -36,7 +43,10 @@ def main():
     args = parser.parse_args()
     rest = [a for a in args.rest if a != "--"]
     command = [args.host] + ([] if "--timeout-ms" in rest else ["--timeout-ms", "600000"]) + rest
-    host = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if args.sigint_ignored else None
+    host = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ignore
+    )
     # A thread reads stdout so that every wait here has a deadline.
     lines = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(l) for l in host.stdout] + [lines.put(None)])
@@ -72,6 +82,13 @@ def main():
     if args.expect_killed:
         if host.returncode != -signal.SIGINT:
             sys.exit(f"FAIL: exit status {host.returncode}, not killed by SIGINT")
+        print("PASS")
+        return
+    if args.sigint_ignored:
+        if host.returncode != 3 or len(errors) != 1 or "cancelled" in errors[0]:
+            sys.exit(f"FAIL: not one error line of the time limit (exit 3, not cancelled): {errors}")
+        if took < 0.5:
+            sys.exit(f"FAIL: host ended {took:.2f} s after the ignored SIGINT, before its time limit")
         print("PASS")
         return
     if host.returncode != 3:

@@ -40,15 +40,23 @@ GuestInterrupter::GuestInterrupter(CancelHandle cancel) : cancel_(std::move(canc
   ::fcntl(write_end_, F_SETFL, O_NONBLOCK); // a full pipe already wakes the thread
   interrupt_pipe.store(write_end_);
   thread_ = std::thread([this] { serve(); });
-  struct sigaction action {};
-  action.sa_handler = onInterrupt;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  ::sigaction(SIGINT, &action, &previous_);
+  // A SIGINT ignored when host started (a background job of a script) stays
+  // ignored, as the shell meant.
+  ::sigaction(SIGINT, nullptr, &previous_);
+  installed_ = previous_.sa_handler != SIG_IGN;
+  if (installed_) {
+    struct sigaction action {};
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, nullptr);
+  }
 }
 
 GuestInterrupter::~GuestInterrupter() {
-  ::sigaction(SIGINT, &previous_, nullptr);
+  if (installed_) {
+    ::sigaction(SIGINT, &previous_, nullptr);
+  }
   interrupt_pipe.store(-1);
   const char byte = kStop;
   while (::write(write_end_, &byte, 1) < 0 && errno == EINTR) {

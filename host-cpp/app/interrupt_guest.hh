@@ -20,7 +20,8 @@ namespace wasmhost::app {
 /// and calls `interrupt()` (which takes a lock, so it may not run in the
 /// handler). Without a call in flight the previous SIGINT action is put
 /// back and the signal raised again. One at a time in a process; the
-/// previous action is put back when it is destroyed. `--watch` replaces it
+/// previous action is put back when it is destroyed. A SIGINT ignored when
+/// it is made (a script's background job) stays ignored. `--watch` replaces it
 /// with its own handling for the time it waits.
 class GuestInterrupter {
 public:
@@ -36,6 +37,7 @@ private:
   int read_end_ = -1;
   int write_end_ = -1;
   struct sigaction previous_ {};
+  bool installed_ = false; ///< false when SIGINT was ignored: it stays so
   std::thread thread_;
 };
 
