@@ -43,9 +43,16 @@ def main():
     args = parser.parse_args()
     rest = [a for a in args.rest if a != "--"]
     command = [args.host] + ([] if "--timeout-ms" in rest else ["--timeout-ms", "600000"]) + rest
-    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if args.sigint_ignored else None
+    # SIGINT as a terminal's foreground job has it (default), whatever this
+    # test inherited (a script's background job inherits it ignored), or
+    # ignored for --sigint-ignored.
+    disposition = signal.SIG_IGN if args.sigint_ignored else signal.SIG_DFL
     host = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ignore
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, disposition),
     )
     # A thread reads stdout so that every wait here has a deadline.
     lines = queue.Queue()
