@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "article_host.hh"
+#include "test_paths.hh"
 #include "wasmhost/runtime/pool.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -37,7 +38,7 @@ using wasmhost::runtime::Reuse;
 using namespace std::chrono_literals;
 
 std::shared_ptr<const Plugin> prepareHostile() {
-  WasmHost shared(WASMHOST_HOSTILE_WASM, wasmhost::WasmHostOptions{nullptr, false});
+  WasmHost shared(test_paths::kHostileWasm, wasmhost::WasmHostOptions{nullptr, false});
   wasmhost::app::definePerStoreArticleHostFunctions(shared);
   return shared.prepareInstances();
 }
@@ -227,7 +228,7 @@ TEST(Pool, BadArgumentsAreRefusedNamingThem) {
             std::string::npos);
   EXPECT_NE(refusal([&] { InstancePool pool(nullptr, poolOf(1)); }).find("plugin is null"),
             std::string::npos);
-  const auto unprepared = std::make_shared<Plugin>(std::string(WASMHOST_HOSTILE_WASM));
+  const auto unprepared = std::make_shared<Plugin>(std::string(test_paths::kHostileWasm));
   EXPECT_NE(refusal([&] { InstancePool pool(unprepared, poolOf(1)); }).find("not prepared"),
             std::string::npos);
 }
