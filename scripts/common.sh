@@ -229,14 +229,11 @@ use_compiler_cache() {
   note "ccache $(ccache --version | head -n1 | awk '{print $3}') (cache: $(ccache --get-config cache_dir 2>/dev/null || echo default))"
 }
 
-# build_all [--for-tests]: the guest with cargo, then the host with CMake.
+# build_all [--for-tests]: configure and build with CMake, the Rust guests
+# included (cargo, in the per-user target folder WASMHOST_CARGO_TARGET_DIR:
+# cmake/WasmhostCargo.cmake).
 build_all() {
   ensure_build_tools "$@"
-
-  step "Building the Rust guest (cargo build --release --target wasm32-wasip1)"
-  # The same target folder the CMake build uses, so its guest step is a no-op.
-  CARGO_TARGET_DIR="$BUILD_DIR/cargo-guest" cargo build --release --locked \
-    --target wasm32-wasip1 --manifest-path "$WASMHOST_ROOT/guest-rs/Cargo.toml"
 
   step "Configuring the C++ host (cmake -S . -B ${BUILD_DIR#"$WASMHOST_ROOT"/})"
   explain_wasmtime_step
