@@ -9,15 +9,20 @@
 # unless EXCLUDE_FROM_ALL. Rebuilt when the crate's sources, manifest or
 # lock change, or one of DEPENDS (files the crate reads while compiling,
 # e.g. the WIT files of wit_bindgen::generate!).
-# The guests of the default build share one cargo target folder
-# (PROJECT_BINARY_DIR/cargo-guest), so that their dependencies compile once
-# per profile and target, and build one after another (each depends on the
-# one defined before it): their artifacts have one name in that folder.
+# Every guest is built in one cargo target folder, the one of every build
+# folder and clone (WASMHOST_CARGO_TARGET_DIR/guest, WasmhostCargo.cmake), so
+# that their dependencies compile once per profile and target on the machine;
+# the copy out of it is locked with the build (artifacts of one crate have one
+# name there). Without a shared folder: PROJECT_BINARY_DIR/cargo-guest for the
+# default build's guests, cargo-<target> for an EXCLUDE_FROM_ALL one. The
+# default build's guests build one after another (each depends on the one
+# defined before it), as cargo would run them anyway.
 #
 # Included only when a guest is built (the program, the tests or the
 # benchmark): only then are cargo and the Rust targets required. Each Rust
 # target is checked, at configure time, by the first guest that uses it.
 include_guard(GLOBAL)
+include("${CMAKE_CURRENT_LIST_DIR}/WasmhostCargo.cmake")
 
 foreach(_tool cargo rustc)
   string(TOUPPER "${_tool}" _var)
@@ -56,10 +61,10 @@ function(wasmhost_add_rust_guest target)
   endif()
   _wasmhost_require_rust_target(${guest_TARGET})
   get_filename_component(crate_dir "${guest_MANIFEST}" DIRECTORY)
-  if(guest_EXCLUDE_FROM_ALL)
-    set(target_dir "${CMAKE_CURRENT_BINARY_DIR}/cargo-${target}")
+  if(WASMHOST_CARGO_SHARED_DIR OR NOT guest_EXCLUDE_FROM_ALL)
+    wasmhost_cargo_target_dir(target_dir guest)
   else()
-    set(target_dir "${PROJECT_BINARY_DIR}/cargo-guest")
+    set(target_dir "${CMAKE_CURRENT_BINARY_DIR}/cargo-${target}")
   endif()
   execute_process(
     COMMAND "${CARGO_EXECUTABLE}" metadata --no-deps --format-version 1
@@ -83,11 +88,11 @@ function(wasmhost_add_rust_guest target)
   endif()
 
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${crate_dir}/src/*.rs")
+  wasmhost_cargo_build_command(build_command CARGO "${CARGO_EXECUTABLE}"
+    TARGET_DIR "${target_dir}" ARTIFACT "${artifact}" OUTPUT "${guest_OUTPUT}" ARGS ${cargo_args})
   add_custom_command(
     OUTPUT "${guest_OUTPUT}"
-    COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${target_dir}"
-            "${CARGO_EXECUTABLE}" ${cargo_args}
-    COMMAND "${CMAKE_COMMAND}" -E copy "${artifact}" "${guest_OUTPUT}"
+    COMMAND ${build_command}
     DEPENDS ${sources} "${guest_MANIFEST}" "${crate_dir}/Cargo.lock" ${guest_DEPENDS}
     WORKING_DIRECTORY "${crate_dir}"
     COMMENT "Building Rust guest ${target} (cargo, ${guest_TARGET}) -> ${guest_OUTPUT}"

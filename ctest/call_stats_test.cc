@@ -13,6 +13,7 @@
 #include "article_host.hh"
 #include "call_stats.hh"
 #include "plugin_world.hh"
+#include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -34,7 +35,7 @@ WasmHostOptions quiet(uint64_t fuel = 0) {
 }
 
 struct HostileGuest {
-  explicit HostileGuest(const WasmHostOptions &options) : host(WASMHOST_HOSTILE_WASM, options) {
+  explicit HostileGuest(const WasmHostOptions &options) : host(test_paths::kHostileWasm, options) {
     wasmhost::app::defineArticleHostFunctions(host, state);
     host.initialize();
     host.instance().recordCallStats();
@@ -107,7 +108,7 @@ TEST(CallStats, ATrappedCallIsMarked) {
 }
 
 TEST(CallStats, RefusedWhenNotRecording) {
-  WasmHost host(WASMHOST_HOSTILE_WASM, quiet());
+  WasmHost host(test_paths::kHostileWasm, quiet());
   wasmhost::app::HostState state;
   wasmhost::app::defineArticleHostFunctions(host, state);
   host.initialize();
@@ -120,7 +121,7 @@ TEST(CallStats, RefusedWhenNotRecording) {
 
 TEST(CallStats, AComponentCallsFigures) {
   wasmhost::app::world::ComponentHostState state;
-  wasmhost::component::ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, quiet(kFuel));
+  wasmhost::component::ComponentHost host(test_paths::kGuestComponentWasm, quiet(kFuel));
   wasmhost::plugin::host::add_to_linker(host, state);
   EXPECT_THROW((void)host.lastCallStats(), std::logic_error);
   host.recordCallStats();

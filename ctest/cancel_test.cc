@@ -17,6 +17,7 @@
 #include "article_host.hh"
 #include "cli.hh"
 #include "plugin_world.hh"
+#include "test_paths.hh"
 #include "wasmhost/cancel_handle.hh"
 #include "wasmhost/component/component_host.hh"
 #include "wasmhost/wasm_host.hh"
@@ -41,13 +42,13 @@ WasmHostOptions quiet(uint64_t timeout_ms = 60000) {
 }
 
 std::string modulePath(const std::string &name) {
-  return std::string(WASMHOST_TEST_MODULES) + "/" + name;
+  return std::string(test_paths::kTestModules) + "/" + name;
 }
 
 /// The hostile guest (guest-hostile.wasm) with the article's host functions.
 struct HostileGuest {
   explicit HostileGuest(const WasmHostOptions &options = quiet())
-      : host(WASMHOST_HOSTILE_WASM, options) {
+      : host(test_paths::kHostileWasm, options) {
     wasmhost::app::defineArticleHostFunctions(host, state);
     host.initialize();
   }
@@ -270,7 +271,7 @@ TEST(Cancel, NeedsEpochInterruption) {
 
 TEST(Cancel, EndsASpinningComponentCall) {
   wasmhost::app::world::ComponentHostState state;
-  wasmhost::component::ComponentHost host(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, quiet());
+  wasmhost::component::ComponentHost host(test_paths::kGuestComponentHostileWasm, quiet());
   wasmhost::plugin::host::add_to_linker(host, state);
   host.instantiate();
   const CancelHandle handle = host.cancelHandle();
@@ -300,7 +301,7 @@ TEST(Cancel, EndsASpinningComponentCall) {
 }
 
 TEST(Cancel, AComponentHandleNeedsEpochInterruption) {
-  wasmhost::component::ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, quiet(0));
+  wasmhost::component::ComponentHost host(test_paths::kGuestComponentWasm, quiet(0));
   EXPECT_THROW((void)host.cancelHandle(), std::logic_error);
 }
 

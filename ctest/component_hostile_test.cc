@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin_world.hh"
+#include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 
 namespace {
@@ -23,7 +24,7 @@ using wasmhost::app::world::Journal;
 using wasmhost::component::ComponentHost;
 
 struct HostileComponent : ::testing::Test {
-  HostileComponent() : host(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, quiet()) {}
+  HostileComponent() : host(test_paths::kGuestComponentHostileWasm, quiet()) {}
 
   static WasmHostOptions quiet() {
     WasmHostOptions options;

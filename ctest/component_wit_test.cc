@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin_world.hh"
+#include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 
 namespace echo {
@@ -134,7 +135,8 @@ bool has(const std::string &text, const std::string &part) {
 /// definition out; `wrong_u32` defines host-u32 as `int64_t(int64_t)`.
 class EchoHost {
 public:
-  explicit EchoHost(WasmHostOptions options = quiet()) : host(WASMHOST_GUEST_ECHO_WASM, options) {}
+  explicit EchoHost(WasmHostOptions options = quiet())
+      : host(test_paths::kGuestEchoWasm, options) {}
 
   void defineAll(const std::string &skip = "", bool wrong_u32 = false,
                  size_t counter_max_live = ComponentHost::kDefaultMaxLiveResources) {
@@ -773,7 +775,7 @@ struct PluginHost {
 };
 
 TEST(ComponentCallError, TrapFromUnreachable) {
-  PluginHost plugin(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, quiet());
+  PluginHost plugin(test_paths::kGuestComponentHostileWasm, quiet());
   plugin.host.instantiate();
   auto add = plugin.justAdd();
   ASSERT_EQ(add.call(40, 2).ok_ref(), 42U);
@@ -785,7 +787,7 @@ TEST(ComponentCallError, TrapFromUnreachable) {
 }
 
 TEST(ComponentCallError, AfterATrapTheInstanceRefusesFurtherCalls) {
-  PluginHost plugin(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, quiet());
+  PluginHost plugin(test_paths::kGuestComponentHostileWasm, quiet());
   plugin.host.instantiate();
   auto add = plugin.justAdd();
   ASSERT_FALSE(add.call(1, 0));
@@ -796,7 +798,7 @@ TEST(ComponentCallError, AfterATrapTheInstanceRefusesFurtherCalls) {
 }
 
 TEST(ComponentCallError, PanicIsTrapWithTheMessageOnStderr) {
-  PluginHost plugin(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, quiet());
+  PluginHost plugin(test_paths::kGuestComponentHostileWasm, quiet());
   plugin.host.instantiate();
   auto panicked = plugin.justAdd().call(3, 0);
   ASSERT_FALSE(panicked);
@@ -807,7 +809,7 @@ TEST(ComponentCallError, PanicIsTrapWithTheMessageOnStderr) {
 TEST(ComponentCallError, TimeLimitIsTrapNamingIt) {
   WasmHostOptions options = quiet();
   options.timeout_ms = 100;
-  PluginHost plugin(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, options);
+  PluginHost plugin(test_paths::kGuestComponentHostileWasm, options);
   plugin.host.instantiate();
   auto add = plugin.justAdd();
   const auto start = std::chrono::steady_clock::now();
@@ -825,7 +827,7 @@ TEST(ComponentCallError, FuelIsTrapNamingTheBudget) {
   WasmHostOptions options = quiet();
   options.timeout_ms = 0;
   options.fuel = 1000000;
-  PluginHost plugin(WASMHOST_GUEST_COMPONENT_HOSTILE_WASM, options);
+  PluginHost plugin(test_paths::kGuestComponentHostileWasm, options);
   plugin.host.instantiate();
   auto add = plugin.justAdd();
   ASSERT_EQ(add.call(40, 2).ok_ref(), 42U) << "a normal call fits in the budget";
@@ -840,7 +842,7 @@ TEST(ComponentCallError, FuelIsTrapNamingTheBudget) {
 TEST(ComponentCallError, TinyMemoryLimitRefusesTheInstantiation) {
   WasmHostOptions options = quiet();
   options.max_memory_bytes = 64 * 1024;
-  PluginHost plugin(WASMHOST_GUEST_COMPONENT_WASM, options);
+  PluginHost plugin(test_paths::kGuestComponentWasm, options);
   expectError([&] { plugin.host.instantiate(); }, ErrorKind::Limit,
               {"instantiating component", "failed: ", "max_memory_bytes"});
   EXPECT_FALSE(plugin.host.isInstantiated());

@@ -24,6 +24,7 @@
 #include "cli.hh"
 #include "run_modes.hh"
 #include "scenarios.hh"
+#include "test_paths.hh"
 #include "wasmhost/engine_features.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -227,7 +228,7 @@ int lineOf(const std::string &file, const std::string &text) {
 
 std::string trapMessageOf(const WasmHostOptions &options) {
   wasmhost::app::HostState state;
-  WasmHost host(WASMHOST_HOSTILE_DEBUG_WASM, options);
+  WasmHost host(test_paths::kHostileDebugWasm, options);
   wasmhost::app::defineArticleHostFunctions(host, state);
   host.initialize();
   auto result = host.callFunctionVoid("hostile_panic");
@@ -236,8 +237,8 @@ std::string trapMessageOf(const WasmHostOptions &options) {
 }
 
 TEST(SourceLines, ATrapOfADebugGuestNamesTheRustFileAndLineWithDebugInfo) {
-  const int line =
-      lineOf(WASMHOST_GUEST_SRC "/hostile.rs", "panic!(\"hostile guest: deliberate panic\")");
+  const int line = lineOf(std::string(test_paths::kGuestSrc) + "/hostile.rs",
+                          "panic!(\"hostile guest: deliberate panic\")");
   const std::string message = trapMessageOf(with(Profiler::None, true));
   EXPECT_EQ(message.rfind("unreachable: error while executing at wasm backtrace:", 0), 0u);
   EXPECT_NE(message.find("guest-rs/src/hostile.rs:" + std::to_string(line) + ":"),
@@ -302,7 +303,7 @@ struct ProfiledBenchGuest : ::testing::Test {
   std::unique_ptr<WasmHost> host;
 
   void start(WasmHostOptions options) {
-    host = std::make_unique<WasmHost>(WASMHOST_GUEST_BENCH_WASM, options);
+    host = std::make_unique<WasmHost>(test_paths::kGuestBenchWasm, options);
     wasmhost::app::defineArticleHostFunctions(*host, state);
     host->initialize();
   }
@@ -379,7 +380,7 @@ TEST(GuestProfile, TheTimeLimitStillInterrupts) {
   WasmHostOptions options = with(Profiler::Guest);
   options.timeout_ms = 50;
   wasmhost::app::HostState state;
-  WasmHost host(WASMHOST_HOSTILE_WASM, options);
+  WasmHost host(test_paths::kHostileWasm, options);
   wasmhost::app::defineArticleHostFunctions(host, state);
   host.initialize();
   const auto start = std::chrono::steady_clock::now();
@@ -410,14 +411,16 @@ TEST(GuestProfile, AModuleNameThatIsNotUtf8IsMadeValid) {
 }
 
 TEST(GuestProfile, InstancesMustMatchTheirPlugin) {
-  auto plain = std::make_shared<Plugin>(WASMHOST_TEST_MODULES "/reactor.wat", quiet());
+  auto plain =
+      std::make_shared<Plugin>(std::string(test_paths::kTestModules) + "/reactor.wat", quiet());
   plain->linkWasi();
   plain->prepare();
   EXPECT_THROW(PluginInstance instance(plain, with(Profiler::Guest)), std::logic_error);
 
   WasmHostOptions profiled = with(Profiler::Guest);
   profiled.timeout_ms = 0;
-  auto profiling = std::make_shared<Plugin>(WASMHOST_TEST_MODULES "/reactor.wat", profiled);
+  auto profiling =
+      std::make_shared<Plugin>(std::string(test_paths::kTestModules) + "/reactor.wat", profiled);
   profiling->linkWasi();
   profiling->prepare();
   // Epoch interruption with neither a time limit nor the profiler's callback.

@@ -15,6 +15,7 @@
 
 #include "cli.hh"
 #include "run_modes.hh"
+#include "test_paths.hh"
 #include "wasmhost/guest_buffer.hh"
 #include "wasmhost/plugin.hh"
 #include "wasmhost/plugin_instance.hh"
@@ -30,7 +31,7 @@ using wasmhost::WasmHost;
 using wasmhost::WasmHostOptions;
 
 std::string modulePath(const std::string &name) {
-  return std::string(WASMHOST_TEST_MODULES) + "/" + name;
+  return std::string(test_paths::kTestModules) + "/" + name;
 }
 
 WasmHostOptions quiet() { return WasmHostOptions{nullptr, false}; }
@@ -57,14 +58,14 @@ TEST(ErrorModel, AMissingFileIsIo) {
 }
 
 TEST(ErrorModel, ADirectoryIsIo) {
-  const Error error = errorOf([] { Plugin plugin(WASMHOST_TEST_MODULES, quiet()); });
+  const Error error = errorOf([] { Plugin plugin(test_paths::kTestModules, quiet()); });
   EXPECT_EQ(error.kind(), ErrorKind::Io);
 }
 
 TEST(ErrorModel, AFileOverTheSizeLimitIsIo) {
   WasmHostOptions small = quiet();
   small.max_module_bytes = 16;
-  const Error error = errorOf([&] { Plugin plugin(WASMHOST_GUEST_WASM, small); });
+  const Error error = errorOf([&] { Plugin plugin(test_paths::kGuestWasm, small); });
   EXPECT_EQ(error.kind(), ErrorKind::Io);
   EXPECT_NE(std::string(error.what()).find("more than the limit of 16"), std::string::npos);
 }
@@ -145,7 +146,7 @@ TEST(ErrorModel, AWasiExitIsExitWhileStartingAndWhenCalled) {
 TEST(ErrorModel, AnInitialMemoryOverTheLimitIsLimit) {
   WasmHostOptions tight = quiet();
   tight.max_memory_bytes = 65536;
-  WasmHost host(WASMHOST_GUEST_WASM, tight);
+  WasmHost host(test_paths::kGuestWasm, tight);
   host.defineHostFunction("env", "host_log_value", [](int32_t) {});
   host.defineHostFunction("env", "host_get_shared_value", [] { return int32_t{0}; });
   host.defineHostFunction("env", "host_set_shared_value", [](int32_t) {});

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin_bindings.hh"
+#include "test_paths.hh"
 
 namespace {
 
@@ -65,7 +66,7 @@ wasmhost::WasmHostOptions quiet() {
 }
 
 struct GeneratedBindings : ::testing::Test {
-  GeneratedBindings() : host(WASMHOST_GUEST_COMPONENT_WASM, quiet()) {
+  GeneratedBindings() : host(test_paths::kGuestComponentWasm, quiet()) {
     plugin::host::add_to_linker(host, impl);
     host.instantiate();
     world.emplace(host);
@@ -171,7 +172,7 @@ public:
 
 TEST(GeneratedBindingsErrors, ANullHostObjectFailsTheGuestsCall) {
   NullJournalHost impl;
-  ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, quiet());
+  ComponentHost host(test_paths::kGuestComponentWasm, quiet());
   plugin::host::add_to_linker(host, impl);
   host.instantiate();
   plugin::Plugin world(host);
@@ -189,7 +190,7 @@ TEST(GeneratedBindingsErrors, ANullHostObjectFailsTheGuestsCall) {
 }
 
 TEST(GeneratedBindingsErrors, TheWorldClassNeedsAnInstance) {
-  ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, quiet());
+  ComponentHost host(test_paths::kGuestComponentWasm, quiet());
   try {
     plugin::Plugin world(host);
     FAIL() << "bound before instantiate()";

@@ -10,6 +10,7 @@
 
 #include "guest_fixture.hh"
 #include "point.hh"
+#include "test_paths.hh"
 #include "wasmhost/guest_buffer.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -169,7 +170,7 @@ TEST(Utf8Test, AcceptsWellFormedAndRejectsMalformedUtf8) {
 }
 
 struct BadGuestTest : ::testing::Test {
-  WasmHost host{std::string(WASMHOST_TEST_MODULES) + "/bad_guest_data.wat"};
+  WasmHost host{std::string(test_paths::kTestModules) + "/bad_guest_data.wat"};
 
   void SetUp() override { host.initialize(); }
 
@@ -225,7 +226,7 @@ TEST_F(BadGuestTest, NoResultIsRefused) {
 }
 
 TEST(GuestBufferLinkTest, AGuestWithoutGuestAllocIsALinkError) {
-  WasmHost host(std::string(WASMHOST_TEST_MODULES) + "/reactor.wat");
+  WasmHost host(std::string(test_paths::kTestModules) + "/reactor.wat");
   host.initialize();
   try {
     GuestBuffer::allocate(host, 8);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "article_host.hh"
+#include "test_paths.hh"
 #include "wasmhost/wasm_host.hh"
 
 /// A guest built from guest-rs/, with the env imports and quiet WASI stdout.
@@ -23,13 +24,13 @@ struct RustGuestFixture : ::testing::Test {
 
 /// The article's guest, guest.wasm.
 struct GuestFixture : RustGuestFixture {
-  GuestFixture() : RustGuestFixture(WASMHOST_GUEST_WASM) {}
+  GuestFixture() : RustGuestFixture(test_paths::kGuestWasm) {}
 };
 
 /// The benchmark's guest, guest-bench.wasm: the article's exports plus the
 /// quiet `bench_*` ones (cargo feature bench).
 struct BenchGuestFixture : RustGuestFixture {
-  BenchGuestFixture() : RustGuestFixture(WASMHOST_GUEST_BENCH_WASM) {}
+  BenchGuestFixture() : RustGuestFixture(test_paths::kGuestBenchWasm) {}
 };
 
 #endif // WASMHOST_CTEST_GUEST_FIXTURE_HH

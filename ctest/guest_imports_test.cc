@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 #include <wasmtime.hh>
 
+#include "test_paths.hh"
+
 namespace {
 
 using Names = std::vector<std::string>;
@@ -105,7 +107,7 @@ const Names kArticleImports = {
 };
 
 TEST(GuestImports, TheArticlesGuestImportsOnlyTheArticlesThreeEnvFunctionsAndWasi) {
-  const auto guest = interfaceOf(WASMHOST_GUEST_WASM);
+  const auto guest = interfaceOf(test_paths::kGuestWasm);
   EXPECT_EQ(sorted(guest.env_imports), kArticleImports);
   EXPECT_EQ(notWasiFunctions(guest.other_imports), Names{});
   // println! goes through WASI: the guest does import some of it.
@@ -115,7 +117,7 @@ TEST(GuestImports, TheArticlesGuestImportsOnlyTheArticlesThreeEnvFunctionsAndWas
 }
 
 TEST(GuestImports, TheArticlesGuestHasNoBenchOrHostileExports) {
-  const auto guest = interfaceOf(WASMHOST_GUEST_WASM);
+  const auto guest = interfaceOf(test_paths::kGuestWasm);
   EXPECT_EQ(exportsStartingWith(guest.exports, "bench_"), Names{});
   EXPECT_EQ(exportsStartingWith(guest.exports, "hostile_"), Names{});
   for (const char *name :
@@ -127,7 +129,7 @@ TEST(GuestImports, TheArticlesGuestHasNoBenchOrHostileExports) {
 }
 
 TEST(GuestImports, TheBenchGuestAddsOnlyTheEchoImportAndTheBenchExports) {
-  const auto bench = interfaceOf(WASMHOST_GUEST_BENCH_WASM);
+  const auto bench = interfaceOf(test_paths::kGuestBenchWasm);
   Names expected = kArticleImports;
   expected.push_back("env::host_bench_echo: (i32) -> (i32)");
   EXPECT_EQ(sorted(bench.env_imports), sorted(expected));
@@ -140,7 +142,7 @@ TEST(GuestImports, TheBenchGuestAddsOnlyTheEchoImportAndTheBenchExports) {
 }
 
 TEST(GuestImports, TheRuntimeGuestAddsOnlyTheWasmhostImportsAndTheRuntimeExports) {
-  const auto runtime = interfaceOf(WASMHOST_GUEST_RUNTIME_WASM);
+  const auto runtime = interfaceOf(test_paths::kGuestRuntimeWasm);
   EXPECT_EQ(sorted(runtime.env_imports), kArticleImports);
   EXPECT_EQ(sorted(notWasiFunctions(runtime.other_imports)),
             (Names{"wasmhost::config_get", "wasmhost::log"}));
@@ -149,12 +151,12 @@ TEST(GuestImports, TheRuntimeGuestAddsOnlyTheWasmhostImportsAndTheRuntimeExports
                    "runtime_config_get_raw", "runtime_env", "runtime_log", "runtime_log_flood",
                    "runtime_print", "runtime_read_file", "runtime_write_file"}));
   // guest.wasm has none of them (its imports: the test above).
-  const auto guest = interfaceOf(WASMHOST_GUEST_WASM);
+  const auto guest = interfaceOf(test_paths::kGuestWasm);
   EXPECT_EQ(exportsStartingWith(guest.exports, "runtime_"), Names{});
 }
 
 TEST(GuestImports, TheOtherGuestsImportOnlyTheArticlesThreeEnvFunctionsAndWasi) {
-  for (const char *path : {WASMHOST_GUEST_NODEBUG_WASM, WASMHOST_HOSTILE_WASM}) {
+  for (const char *path : {test_paths::kGuestNodebugWasm, test_paths::kHostileWasm}) {
     const auto guest = interfaceOf(path);
     EXPECT_EQ(sorted(guest.env_imports), kArticleImports) << path;
     EXPECT_EQ(notWasiFunctions(guest.other_imports), Names{}) << path;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "article_host.hh"
+#include "test_paths.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace {
@@ -21,7 +22,7 @@ using wasmhost::WasmHost;
 using wasmhost::app::HostState;
 
 std::shared_ptr<const Plugin> prepareGuest() {
-  WasmHost shared(WASMHOST_GUEST_WASM, wasmhost::WasmHostOptions{nullptr, false});
+  WasmHost shared(test_paths::kGuestWasm, wasmhost::WasmHostOptions{nullptr, false});
   wasmhost::app::definePerStoreArticleHostFunctions(shared);
   return shared.prepareInstances(); // keeps the engine and module alive
 }
@@ -110,11 +111,11 @@ TEST(InstancesTest, HostFunctionsBelongToThePreparedModule) {
   auto missing = host.getFunction("no_such_export");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.err().message(),
-            "export 'no_such_export' not found in '" WASMHOST_GUEST_WASM "'");
+            "export 'no_such_export' not found in '" + std::string(test_paths::kGuestWasm) + "'");
 }
 
 TEST(InstancesTest, AnUnresolvedImportFailsWhenPreparing) {
-  WasmHost shared(std::string(WASMHOST_TEST_MODULES) + "/calls_host.wat");
+  WasmHost shared(std::string(test_paths::kTestModules) + "/calls_host.wat");
   try {
     shared.prepareInstances();
     FAIL() << "a module with an undefined import was prepared";
@@ -131,7 +132,7 @@ TEST(InstancesTest, PreparedInstancesShareTheTimeLimit) {
   options.timeout_ms = 50;
   std::shared_ptr<const Plugin> pre;
   {
-    WasmHost shared(std::string(WASMHOST_TEST_MODULES) + "/spin.wat", options);
+    WasmHost shared(std::string(test_paths::kTestModules) + "/spin.wat", options);
     pre = shared.prepareInstances();
   } // the preparing host is gone: its epoch ticker lives on with `pre`
   WasmHost first(pre, options);
@@ -151,7 +152,7 @@ TEST(InstancesTest, PreparedInstancesShareTheTimeLimit) {
 TEST(InstancesTest, ATimeLimitNeedsAModulePreparedWithOne) {
   wasmhost::WasmHostOptions unlimited{nullptr, false};
   unlimited.timeout_ms = 0;
-  WasmHost shared(std::string(WASMHOST_TEST_MODULES) + "/spin.wat", unlimited);
+  WasmHost shared(std::string(test_paths::kTestModules) + "/spin.wat", unlimited);
   const auto pre = shared.prepareInstances();
   wasmhost::WasmHostOptions limited{nullptr, false};
   limited.timeout_ms = 100;

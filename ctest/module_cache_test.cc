@@ -17,6 +17,7 @@
 
 #include "article_host.hh"
 #include "sha256.hh"
+#include "test_paths.hh"
 #include "wasmhost/module_cache.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -65,7 +66,7 @@ struct ModuleCacheTest : ::testing::Test {
   fs::path dir;
   fs::path key_dir; // outside `dir`, as the cache requires
   fs::path key_file;
-  std::vector<uint8_t> wasm = readBytes(WASMHOST_GUEST_WASM);
+  std::vector<uint8_t> wasm = readBytes(test_paths::kGuestWasm);
   // A default engine: no epoch interruption, no fuel.
   ModuleCacheIdentity identity{WASMTIME_VERSION, WasmHost::engineConfigDescription([] {
                                  wasmhost::WasmHostOptions options;
@@ -125,13 +126,13 @@ TEST_F(ModuleCacheTest, MissStoresThenHitDeserializesAndRuns) {
   options.module_cache_key_file = key_file.string();
   {
     wasmhost::app::HostState state;
-    WasmHost host(WASMHOST_GUEST_WASM, options);
+    WasmHost host(test_paths::kGuestWasm, options);
     EXPECT_EQ(host.moduleLoadReport().source, Source::CacheMiss);
     EXPECT_EQ(host.moduleLoadReport().reason, "no cache file");
     EXPECT_TRUE(fs::exists(host.moduleLoadReport().cache_file));
   }
   wasmhost::app::HostState state;
-  WasmHost host(WASMHOST_GUEST_WASM, options);
+  WasmHost host(test_paths::kGuestWasm, options);
   EXPECT_EQ(host.moduleLoadReport().source, Source::CacheHit);
   EXPECT_TRUE(host.moduleLoadReport().reason.empty());
   wasmhost::app::defineArticleHostFunctions(host, state);

@@ -19,6 +19,7 @@
 
 #include "article_host.hh"
 #include "runtime_guest.hh"
+#include "test_paths.hh"
 #include "wasmhost/runtime/pool.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -39,7 +40,7 @@ using wasmhost::runtime::Reuse;
 using namespace std::chrono_literals;
 
 std::shared_ptr<const Plugin> prepareHostile() {
-  WasmHost shared(WASMHOST_HOSTILE_WASM, wasmhost::WasmHostOptions{nullptr, false});
+  WasmHost shared(test_paths::kHostileWasm, wasmhost::WasmHostOptions{nullptr, false});
   wasmhost::app::definePerStoreArticleHostFunctions(shared);
   return shared.prepareInstances();
 }
@@ -296,7 +297,7 @@ TEST(Pool, BadArgumentsAreRefusedNamingThem) {
             std::string::npos);
   EXPECT_NE(refusal([&] { InstancePool pool(nullptr, poolOf(1)); }).find("plugin is null"),
             std::string::npos);
-  const auto unprepared = std::make_shared<Plugin>(std::string(WASMHOST_HOSTILE_WASM));
+  const auto unprepared = std::make_shared<Plugin>(std::string(test_paths::kHostileWasm));
   EXPECT_NE(refusal([&] { InstancePool pool(unprepared, poolOf(1)); }).find("not prepared"),
             std::string::npos);
 }

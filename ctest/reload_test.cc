@@ -13,6 +13,7 @@
 
 #include "article_host.hh"
 #include "guest_fixture.hh"
+#include "test_paths.hh"
 #include "wasmhost/guest_buffer.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -28,7 +29,7 @@ using wasmhost::WasmHostOptions;
 using wasmhost::app::HostState;
 
 std::string modulePath(const std::string &name) {
-  return std::string(WASMHOST_TEST_MODULES) + "/" + name;
+  return std::string(test_paths::kTestModules) + "/" + name;
 }
 
 WasmHostOptions quietOptions() { return WasmHostOptions{nullptr, false}; }
@@ -69,15 +70,15 @@ TEST_F(Reload, KeepsTheHostStateAndTheHostFunctions) {
   EXPECT_EQ(state.shared_host_value, 54);
   const uint64_t generation = host.instanceGeneration();
 
-  host.reload(WASMHOST_GUEST_WASM);
+  host.reload(test_paths::kGuestWasm);
   EXPECT_GT(host.instanceGeneration(), generation);
-  EXPECT_EQ(host.wasmPath(), WASMHOST_GUEST_WASM);
+  EXPECT_EQ(host.wasmPath(), test_paths::kGuestWasm);
   triggerHostCalls(host); // the same `env` functions, the same state
   EXPECT_EQ(state.shared_host_value, 66);
   EXPECT_EQ(state.logged_values.recent(), (std::vector<int32_t>{14, 14}));
   EXPECT_EQ(state.values_read_by_guest.recent(), (std::vector<int32_t>{42, 54}));
 
-  host.reload(WASMHOST_GUEST_WASM);
+  host.reload(test_paths::kGuestWasm);
   triggerHostCalls(host);
   EXPECT_EQ(state.shared_host_value, 78);
 }
@@ -85,19 +86,19 @@ TEST_F(Reload, KeepsTheHostStateAndTheHostFunctions) {
 TEST_F(Reload, GivesAFreshInstanceOfTheNewModule) {
   const int32_t offset = host.getPluginDataOffset("get_plugin_shared_value_ptr");
   host.writeMemory(offset, int32_t{777});
-  host.reload(WASMHOST_GUEST_WASM);
+  host.reload(test_paths::kGuestWasm);
   EXPECT_EQ(host.readMemory<int32_t>(offset), 100); // the guest's initial value
 }
 
 TEST(ReloadStoreData, KeepsTheStoreDataOfPerStoreHostFunctions) {
   HostState state;
-  WasmHost host(WASMHOST_GUEST_WASM, quietOptions());
+  WasmHost host(test_paths::kGuestWasm, quietOptions());
   wasmhost::app::definePerStoreArticleHostFunctions(host);
   host.setStoreData(&state);
   host.initialize();
   triggerHostCalls(host);
   EXPECT_EQ(state.shared_host_value, 54);
-  host.reload(WASMHOST_GUEST_WASM);
+  host.reload(test_paths::kGuestWasm);
   triggerHostCalls(host); // the new store has the same data
   EXPECT_EQ(state.shared_host_value, 66);
 }
@@ -118,7 +119,7 @@ TEST_F(Reload, GarbageIsACompileErrorNamingItAndTheOldInstanceStillAnswers) {
 
   // Nothing changed: the same instance, its handles, its state.
   EXPECT_EQ(host.instanceGeneration(), generation);
-  EXPECT_EQ(host.wasmPath(), WASMHOST_GUEST_WASM);
+  EXPECT_EQ(host.wasmPath(), test_paths::kGuestWasm);
   EXPECT_EQ(justAdd(host, 15, 27), "42");
   auto typed_sum = typed.ok().call(std::make_tuple(uint64_t{1}, uint64_t{2}));
   ASSERT_TRUE(typed_sum) << typed_sum.err().message();
@@ -134,7 +135,7 @@ TEST_F(Reload, AModuleWithAnImportTheHostLacksIsALinkErrorNamingIt) {
   EXPECT_TRUE(contains(error.what(), "'" + path + "'")) << error.what();
   EXPECT_TRUE(contains(error.what(), "mystery")) << error.what();
   EXPECT_EQ(justAdd(host, 15, 27), "42");
-  EXPECT_EQ(host.wasmPath(), WASMHOST_GUEST_WASM);
+  EXPECT_EQ(host.wasmPath(), test_paths::kGuestWasm);
 }
 
 TEST_F(Reload, AStartFunctionThatTrapsKeepsTheOldInstanceWithItsMemory) {
@@ -162,9 +163,10 @@ TEST_F(Reload, AMissingOrOversizedFileIsAnIoErrorNamingIt) {
   options.max_module_bytes = 512; // just_add.wat fits, guest.wasm does not
   WasmHost small(modulePath("just_add.wat"), options);
   small.initialize();
-  const Error large = errorOf([&] { small.reload(WASMHOST_GUEST_WASM); });
+  const Error large = errorOf([&] { small.reload(test_paths::kGuestWasm); });
   EXPECT_EQ(large.kind(), ErrorKind::Io);
-  EXPECT_TRUE(contains(large.what(), "'" + std::string(WASMHOST_GUEST_WASM) + "'")) << large.what();
+  EXPECT_TRUE(contains(large.what(), "'" + std::string(test_paths::kGuestWasm) + "'"))
+      << large.what();
   EXPECT_TRUE(contains(large.what(), "more than the limit of 512")) << large.what();
   EXPECT_EQ(justAdd(small, 2, 3), "5");
   EXPECT_EQ(justAdd(host, 2, 2), "4");
@@ -177,8 +179,8 @@ TEST_F(Reload, ADifferentModuleChangesWhatIsCallable) {
   EXPECT_TRUE(contains(absent.err().message(), "export 'bench_add' not found"))
       << absent.err().message();
 
-  host.reload(WASMHOST_GUEST_BENCH_WASM); // the article's exports and the bench_* ones
-  EXPECT_EQ(host.wasmPath(), WASMHOST_GUEST_BENCH_WASM);
+  host.reload(test_paths::kGuestBenchWasm); // the article's exports and the bench_* ones
+  EXPECT_EQ(host.wasmPath(), test_paths::kGuestBenchWasm);
   auto sum = host.callFunction<std::tuple<int32_t>, std::tuple<int32_t, int32_t>>(
       "bench_add", std::make_tuple(int32_t{2}, int32_t{3}));
   ASSERT_TRUE(sum) << sum.err().message();
@@ -188,12 +190,12 @@ TEST_F(Reload, ADifferentModuleChangesWhatIsCallable) {
   ASSERT_TRUE(echoed) << echoed.err().message();
   EXPECT_EQ(std::get<0>(echoed.ok()), 499500);
 
-  host.reload(WASMHOST_GUEST_WASM);
+  host.reload(test_paths::kGuestWasm);
   auto gone = host.callFunction<std::tuple<int32_t>, std::tuple<int32_t, int32_t>>(
       "bench_add", std::make_tuple(int32_t{2}, int32_t{3}));
   ASSERT_FALSE(gone);
   EXPECT_TRUE(contains(gone.err().message(), "export 'bench_add' not found in '" +
-                                                 std::string(WASMHOST_GUEST_WASM) + "'"))
+                                                 std::string(test_paths::kGuestWasm) + "'"))
       << gone.err().message();
 }
 
@@ -205,7 +207,7 @@ TEST_F(Reload, HandlesOfTheOldInstanceAreRefused) {
   ASSERT_TRUE(func);
   std::optional<GuestBuffer> block(GuestBuffer::allocate(host, 16, 8));
 
-  host.reload(WASMHOST_GUEST_WASM);
+  host.reload(test_paths::kGuestWasm);
   auto stale = typed.ok().call(std::make_tuple(uint64_t{1}, uint64_t{2}));
   ASSERT_FALSE(stale);
   EXPECT_TRUE(contains(stale.err().message(), "stale handle")) << stale.err().message();
@@ -231,16 +233,16 @@ TEST(ReloadCache, ReloadsThroughTheModuleCache) {
     options.module_cache_dir = dir.string();
     options.module_cache_key_file = (key_dir / "cache.key").string();
     HostState state;
-    WasmHost host(WASMHOST_GUEST_WASM, options);
+    WasmHost host(test_paths::kGuestWasm, options);
     wasmhost::app::defineArticleHostFunctions(host, state);
     host.initialize();
     using Source = wasmhost::ModuleLoadReport::Source;
     EXPECT_EQ(host.moduleLoadReport().source, Source::CacheMiss);
-    host.reload(WASMHOST_GUEST_WASM); // the same bytes: stored by the first load
+    host.reload(test_paths::kGuestWasm); // the same bytes: stored by the first load
     EXPECT_EQ(host.moduleLoadReport().source, Source::CacheHit);
     triggerHostCalls(host);
     EXPECT_EQ(state.shared_host_value, 54);
-    host.reload(WASMHOST_GUEST_BENCH_WASM);
+    host.reload(test_paths::kGuestBenchWasm);
     EXPECT_EQ(host.moduleLoadReport().source, Source::CacheMiss);
   }
   fs::remove_all(dir);

@@ -12,6 +12,7 @@
 
 #include "plugin_world.hh"
 #include "runtime_guest.hh"
+#include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 #include "wasmhost/errors.hh"
 
@@ -230,7 +231,7 @@ TEST(Capabilities, AComponentGetsTheSameChecksAndItsOutputTheSameSink) {
     auto options = quietComponentOptions();
     options.wasi.preopens.push_back({missing, "/data", true});
     wasmhost::app::world::ComponentHostState state;
-    ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, options);
+    ComponentHost host(test_paths::kGuestComponentWasm, options);
     wasmhost::plugin::host::add_to_linker(host, state);
     try {
       host.instantiate();
@@ -248,7 +249,7 @@ TEST(Capabilities, AComponentGetsTheSameChecksAndItsOutputTheSameSink) {
   options.log_sink = &sink;
   {
     wasmhost::app::world::ComponentHostState state;
-    ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM, options);
+    ComponentHost host(test_paths::kGuestComponentWasm, options);
     wasmhost::plugin::host::add_to_linker(host, state);
     host.instantiate();
     auto just_add = host.func<uint64_t(uint64_t, uint64_t)>("just-add");

@@ -10,6 +10,7 @@
 
 #include "cli.hh"
 #include "runtime_guest.hh"
+#include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 #include "wasmhost/errors.hh"
 #include "wasmhost/runtime/config.hh"
@@ -182,7 +183,7 @@ TEST(Config, KeysAndValuesPastTheLimitsAreRefusedBeforeTheGuestRuns) {
 
 TEST(Config, AComponentRefusesAConfiguration) {
   try {
-    wasmhost::component::ComponentHost host(WASMHOST_GUEST_COMPONENT_WASM,
+    wasmhost::component::ComponentHost host(test_paths::kGuestComponentWasm,
                                             configured({{"greeting", "hello"}}));
     ADD_FAILURE() << "accepted";
   } catch (const Error &error) {

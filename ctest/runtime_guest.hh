@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "article_host.hh"
+#include "test_paths.hh"
 #include "wasmhost/guest_buffer.hh"
 #include "wasmhost/runtime/log.hh"
 #include "wasmhost/wasm_host.hh"
@@ -31,7 +32,7 @@ inline wasmhost::WasmHostOptions quietOptions() {
 /// `env` functions (the crate's exports import them).
 struct RuntimeGuest {
   explicit RuntimeGuest(wasmhost::WasmHostOptions options)
-      : host(WASMHOST_GUEST_RUNTIME_WASM, std::move(options)) {
+      : host(test_paths::kGuestRuntimeWasm, std::move(options)) {
     wasmhost::app::defineArticleHostFunctions(host, state);
     host.initialize();
   }

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test_paths.hh"
 #include "wasmhost/detail/epoch_ticker.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -25,7 +26,7 @@ using wasmhost::detail::EpochTicker;
 using namespace std::chrono_literals;
 
 std::string modulePath(const std::string &name) {
-  return std::string(WASMHOST_TEST_MODULES) + "/" + name;
+  return std::string(test_paths::kTestModules) + "/" + name;
 }
 
 wasmhost::WasmHostOptions quiet() {

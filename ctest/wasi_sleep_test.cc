@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test_paths.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace {
@@ -24,7 +25,7 @@ constexpr int64_t k5Milliseconds = 5'000'000;
 constexpr int64_t kForever = -1; // 2^64-1 ns as a u64
 
 std::string modulePath(const std::string &name) {
-  return std::string(WASMHOST_TEST_MODULES) + "/" + name;
+  return std::string(test_paths::kTestModules) + "/" + name;
 }
 
 wasmhost::WasmHostOptions limits(uint64_t timeout_ms, uint64_t fuel) {

@@ -15,6 +15,7 @@
 #include "article_host.hh"
 #include "guest_fixture.hh"
 #include "point.hh"
+#include "test_paths.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace {
@@ -26,7 +27,7 @@ using wasmhost::app::HostState;
 using wasmhost::app::Point;
 
 std::string modulePath(const std::string &name) {
-  return std::string(WASMHOST_TEST_MODULES) + "/" + name;
+  return std::string(test_paths::kTestModules) + "/" + name;
 }
 
 /// Writes `text` to a fresh file named `name` in the temp folder.
@@ -37,7 +38,7 @@ std::string writeTempFile(const std::string &name, const std::string &text) {
   return path.string();
 }
 
-constexpr const char *kGuest = WASMHOST_GUEST_WASM;
+const char *const kGuest = test_paths::kGuestWasm;
 
 bool isTrap(const wasmtime::TrapError &error) {
   return std::holds_alternative<wasmtime::Trap>(error.data);
@@ -396,7 +397,7 @@ namespace failsafe {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr const char *kHostile = WASMHOST_HOSTILE_WASM;
+const char *const kHostile = test_paths::kHostileWasm;
 
 wasmhost::WasmHostOptions quietOptions() {
   wasmhost::WasmHostOptions options;
@@ -679,11 +680,11 @@ TEST(ModuleBytes, GarbageIsACompileErrorNamingTheModule) {
 
 TEST(ModuleFiles, ADirectoryIsRefusedByName) {
   try {
-    WasmHost host(WASMHOST_TEST_MODULES, quietOptions());
+    WasmHost host(test_paths::kTestModules, quietOptions());
     FAIL() << "a directory was read as a module";
   } catch (const std::runtime_error &error) {
     EXPECT_EQ(std::string(error.what()),
-              "cannot read module '" + std::string(WASMHOST_TEST_MODULES) + "': Is a directory");
+              "cannot read module '" + std::string(test_paths::kTestModules) + "': Is a directory");
   }
 }
 

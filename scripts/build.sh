@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is missing, then builds the Rust guest and the C++ host.
+# Installs what is missing, then builds the C++ host and the Rust guests (CMake runs cargo).
 # Usage: scripts/build.sh [--for-tests]   (BUILD_DIR, JOBS, CMAKE_ARGS from the environment)
 source "$(dirname "$0")/common.sh"
 build_all "$@"

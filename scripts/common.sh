@@ -66,6 +66,17 @@ ensure_build_tools() {
 
   use_compiler_cache
 
+  # lld links each program against the 110 MB static Wasmtime in about half a
+  # second, GNU ld in 3-4 s (WASMHOST_LINKER=auto takes lld, else gold, else
+  # the compiler's own: cmake/WasmhostLinker.cmake). Optional.
+  if ! command -v ld.lld >/dev/null 2>&1; then
+    step "Installing lld (a faster linker for the programs and tests)"
+    apt_install lld || note "lld not available: the programs link with gold or GNU ld (slower)"
+  fi
+  if command -v ld.lld >/dev/null 2>&1; then
+    note "lld installed"
+  fi
+
   # The library's SHA-256 (OpenSSL's libcrypto); the JSON of the library's
   # manifests, host's flame graphs and the benchmark (nlohmann-json): from
   # Debian's packages.
@@ -218,14 +229,11 @@ use_compiler_cache() {
   note "ccache $(ccache --version | head -n1 | awk '{print $3}') (cache: $(ccache --get-config cache_dir 2>/dev/null || echo default))"
 }
 
-# build_all [--for-tests]: the guest with cargo, then the host with CMake.
+# build_all [--for-tests]: configure and build with CMake, the Rust guests
+# included (cargo, in the per-user target folder WASMHOST_CARGO_TARGET_DIR:
+# cmake/WasmhostCargo.cmake).
 build_all() {
   ensure_build_tools "$@"
-
-  step "Building the Rust guest (cargo build --release --target wasm32-wasip1)"
-  # The same target folder the CMake build uses, so its guest step is a no-op.
-  CARGO_TARGET_DIR="$BUILD_DIR/cargo-guest" cargo build --release --locked \
-    --target wasm32-wasip1 --manifest-path "$WASMHOST_ROOT/guest-rs/Cargo.toml"
 
   step "Configuring the C++ host (cmake -S . -B ${BUILD_DIR#"$WASMHOST_ROOT"/})"
   explain_wasmtime_step

@@ -53,8 +53,24 @@ foreach(entry IN LISTS path_entries)
   endif()
 endforeach()
 string(REPLACE ";" ":" clean_path "${clean_path}")
+# ccache (the scripts' CMAKE_CXX_COMPILER_LAUNCHER) finds its cache through
+# HOME unless CCACHE_DIR says where: with this HOME each nested build had an
+# empty cache and compiled the library from scratch (add-subdirectory and
+# fetchcontent 170 s each on 2 cores). So the user's cache is named here.
+set(ccache_env "")
+if(NOT DEFINED ENV{CCACHE_DIR})
+  find_program(WASMHOST_CCACHE ccache)
+  if(WASMHOST_CCACHE)
+    execute_process(COMMAND "${WASMHOST_CCACHE}" --get-config cache_dir
+      OUTPUT_VARIABLE ccache_dir OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE ccache_result
+      ERROR_QUIET)
+    if(ccache_result EQUAL 0 AND ccache_dir)
+      set(ccache_env "CCACHE_DIR=${ccache_dir}")
+    endif()
+  endif()
+endif()
 set(without_cargo "${CMAKE_COMMAND}" -E env "PATH=${clean_path}" "HOME=${WORK_DIR}/home"
-  --unset=CARGO_HOME --unset=RUSTUP_HOME)
+  ${ccache_env} --unset=CARGO_HOME --unset=RUSTUP_HOME)
 
 set(compiler_args "")
 if(CXX_COMPILER)

@@ -1,0 +1,78 @@
+# Where the cargo builds of this project put their work: the Rust guests,
+# the generator wasmhost-wit-cpp, and the tests' cargo test and clippy runs.
+#
+# WASMHOST_CARGO_TARGET_DIR (cache; default: the environment variable of that
+# name, else WASMHOST_CACHE_DIR/cargo-target): one folder for every build
+# folder and clone of the user, so that a new clone does not compile the
+# crates' dependencies (serde, wit-bindgen, wit-parser, ...) again: only the
+# crates of its own tree (cargo names those by their path). Empty: each build
+# folder has its own target folders, build/cargo-<name>, as before. When the
+# folder cannot be created or written, configuring says so and uses the build
+# folder's.
+#
+# cargo locks a target folder for the length of a build, but not the copy of
+# the artifact out of it that follows; variants of one crate (other features,
+# another clone) write the same file name there. So every build through
+# wasmhost_cargo_build_command() holds WASMHOST_CARGO_LOCK (cmake's file(LOCK))
+# from cargo's start to the end of its copy (cmake/cargo_build.cmake).
+include_guard(GLOBAL)
+
+if(DEFINED ENV{WASMHOST_CARGO_TARGET_DIR})
+  set(_wasmhost_cargo_default "$ENV{WASMHOST_CARGO_TARGET_DIR}")
+else()
+  set(_wasmhost_cargo_default "${WASMHOST_CACHE_DIR}/cargo-target")
+endif()
+set(WASMHOST_CARGO_TARGET_DIR "${_wasmhost_cargo_default}" CACHE PATH
+  "cargo target folder shared by every build folder and clone (empty: each build folder its own)")
+
+set(WASMHOST_CARGO_SHARED_DIR "")
+if(NOT WASMHOST_CARGO_TARGET_DIR STREQUAL "")
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E make_directory "${WASMHOST_CARGO_TARGET_DIR}"
+    RESULT_VARIABLE _mkdir_result OUTPUT_QUIET ERROR_QUIET)
+  set(_touch_result 1)
+  if(_mkdir_result EQUAL 0)
+    execute_process(
+      COMMAND "${CMAKE_COMMAND}" -E touch "${WASMHOST_CARGO_TARGET_DIR}/wasmhost-artifacts.lock"
+      RESULT_VARIABLE _touch_result OUTPUT_QUIET ERROR_QUIET)
+  endif()
+  if(_touch_result EQUAL 0)
+    set(WASMHOST_CARGO_SHARED_DIR "${WASMHOST_CARGO_TARGET_DIR}")
+    message(STATUS "cargo builds: in the shared target folder ${WASMHOST_CARGO_SHARED_DIR}")
+  else()
+    message(WARNING "WASMHOST_CARGO_TARGET_DIR '${WASMHOST_CARGO_TARGET_DIR}' cannot be created "
+      "or written: the cargo builds use this build folder's own target folders instead "
+      "(${PROJECT_BINARY_DIR}/cargo-*), and compile every dependency again")
+  endif()
+endif()
+if(WASMHOST_CARGO_SHARED_DIR)
+  set(WASMHOST_CARGO_LOCK "${WASMHOST_CARGO_SHARED_DIR}/wasmhost-artifacts.lock")
+else()
+  set(WASMHOST_CARGO_LOCK "")
+endif()
+
+# wasmhost_cargo_target_dir(<out_var> <name>): the target folder of the cargo
+# builds called <name> (guest: the wasm guests and their clippy; guest-native:
+# the guests' cargo test; wit-cpp-gen): <shared>/<name>, or
+# PROJECT_BINARY_DIR/cargo-<name> without a shared folder.
+function(wasmhost_cargo_target_dir out_var name)
+  if(WASMHOST_CARGO_SHARED_DIR)
+    set(${out_var} "${WASMHOST_CARGO_SHARED_DIR}/${name}" PARENT_SCOPE)
+  else()
+    set(${out_var} "${PROJECT_BINARY_DIR}/cargo-${name}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+set(WASMHOST_CARGO_BUILD_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/cargo_build.cmake")
+
+# wasmhost_cargo_build_command(<out_var> CARGO <cargo> TARGET_DIR <dir>
+#   ARTIFACT <file in dir> OUTPUT <copy> ARGS <cargo arguments>...): the
+# COMMAND of an add_custom_command (VERBATIM) that runs cargo with ARGS in
+# TARGET_DIR and copies ARTIFACT to OUTPUT, under WASMHOST_CARGO_LOCK.
+function(wasmhost_cargo_build_command out_var)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "CARGO;TARGET_DIR;ARTIFACT;OUTPUT" "ARGS")
+  # One argument, its list separators escaped: cargo_build.cmake gets the list.
+  string(REPLACE ";" "\\;" args "${arg_ARGS}")
+  set(${out_var} "${CMAKE_COMMAND}" "-DCARGO=${arg_CARGO}" "-DTARGET_DIR=${arg_TARGET_DIR}"
+    "-DARTIFACT=${arg_ARTIFACT}" "-DOUTPUT=${arg_OUTPUT}" "-DLOCK=${WASMHOST_CARGO_LOCK}"
+    "-DCARGO_ARGS=${args}" -P "${WASMHOST_CARGO_BUILD_SCRIPT}" PARENT_SCOPE)
+endfunction()
