@@ -196,6 +196,11 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
       target = parseNumber(flag, text, parseCount, "a number of milliseconds");
     };
   };
+  auto count = [](const std::string &flag, std::optional<int> &target, int most) {
+    return [flag, &target, most](const std::string &text) {
+      target = parseBoundedCount(flag, text, 1, most);
+    };
+  };
   auto fileName = [](const std::string &flag, std::string &target) {
     return [flag, &target](const std::string &file) {
       if (file.empty()) {
@@ -265,20 +270,14 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
         "run the scenarios in N instances of one compiled module, each\n"
         "with its own store, WASI context and host state; instance i\n"
         "passes 7+i to trigger_host_calls",
-        [&options](const std::string &text) {
-          options.instances = parseBoundedCount("--instances", text, 1, kMaxInstances);
-        });
+        count("--instances", options.instances, kMaxInstances));
   value("--threads", "T", "run the instances on T threads (default 1, at most N)",
-        [&extras](const std::string &text) {
-          extras.threads = parseBoundedCount("--threads", text, 1, kMaxThreads);
-        });
+        count("--threads", extras.threads, kMaxThreads));
   value("--pool-size", "P",
         "with --instances: lease them from a pool of at most P\n"
         "instances alive at once, each fresh with its own host state\n"
         "(default: a manifest's pool.size, else N)",
-        [&options](const std::string &text) {
-          options.pool_size = parseBoundedCount("--pool-size", text, 1, kMaxInstances);
-        });
+        count("--pool-size", options.pool_size, kMaxInstances));
   value("--timeout-ms", "N",
         "wall-clock limit of each guest call in milliseconds\n"
         "(epoch interruption, and WASI sleeps end at it;\n"
@@ -310,9 +309,7 @@ void defineCommandLine(CLI::App &app, Options &options, ParsedExtras &extras) {
                "(not with --call, --instances, --profile guest=FILE or\n"
                "a component)");
   value("--watch-runs", "N", "with --watch: end after N runs, the first one included",
-        [&options](const std::string &text) {
-          options.watch_runs = parseBoundedCount("--watch-runs", text, 1, kMaxWatchRuns);
-        });
+        count("--watch-runs", options.watch_runs, kMaxWatchRuns));
   app.add_flag("--keep-going", options.keep_going,
                "after a trap or a failed check, re-instantiate the module\n"
                "and run the remaining scenarios");
