@@ -14,9 +14,9 @@
 # cache's key under <build>/ctest/module-cache-config (XDG_CONFIG_HOME), not
 # the user's own: each module is compiled once per build folder and engine
 # configuration, not once per test (the cache checks every entry it loads, and
-# a module that does not compile is never stored). The test's log shows the command as run.
-# NO_MODULE_CACHE leaves the command as written: for a test of what compiling
-# prints (the article's "Compiling WASM module..." narration).
+# a module that does not compile is never stored); the test's log shows the
+# command as run. NO_MODULE_CACHE leaves the command as written: for a test of
+# what compiling prints (the article's "Compiling WASM module..." narration).
 include_guard(GLOBAL)
 
 set(WASMHOST_CHECK_OUTPUT_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/check_output.cmake")
