@@ -90,8 +90,9 @@ function(wasmhost_add_rust_guest target)
   endif()
 
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${crate_dir}/src/*.rs")
-  wasmhost_cargo_build_command(build_command CARGO "${CARGO_EXECUTABLE}"
-    TARGET_DIR "${target_dir}" ARTIFACT "${artifact}" OUTPUT "${guest_OUTPUT}" ARGS ${cargo_args})
+  wasmhost_cargo_command(build_command CARGO "${CARGO_EXECUTABLE}" TARGET_DIR "${target_dir}"
+    MANIFEST "${guest_MANIFEST}" PACKAGE "${package_name}" PROFILE ${guest_PROFILE}
+    TARGET ${guest_TARGET} ARTIFACT "${artifact}" OUTPUT "${guest_OUTPUT}" ARGS ${cargo_args})
   add_custom_command(
     OUTPUT "${guest_OUTPUT}"
     COMMAND ${build_command}
