@@ -12,11 +12,13 @@
 # Every guest is built in one cargo target folder, the one of every build
 # folder and clone (WASMHOST_CARGO_TARGET_DIR/guest, WasmhostCargo.cmake), so
 # that their dependencies compile once per profile and target on the machine;
-# the copy out of it is locked with the build (artifacts of one crate have one
-# name there). Without a shared folder: PROJECT_BINARY_DIR/cargo-guest for the
-# default build's guests, cargo-<target> for an EXCLUDE_FROM_ALL one. The
-# default build's guests build one after another (each depends on the one
-# defined before it), as cargo would run them anyway.
+# the copy out of it is locked with the build (variants of one crate, for one
+# Rust target and profile, write one file there). Without a shared folder:
+# PROJECT_BINARY_DIR/cargo-guest for the default build's guests,
+# cargo-<target> for an EXCLUDE_FROM_ALL one. The default build's guests that
+# write one artifact build one after another (each depends on the one defined
+# before it), as cargo would run them anyway; the others (another crate, Rust
+# target or profile) build at the same time.
 #
 # Included only when a guest is built (the program, the tests or the
 # benchmark): only then are cargo and the Rust targets required. Each Rust
@@ -88,8 +90,9 @@ function(wasmhost_add_rust_guest target)
   endif()
 
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${crate_dir}/src/*.rs")
-  wasmhost_cargo_build_command(build_command CARGO "${CARGO_EXECUTABLE}"
-    TARGET_DIR "${target_dir}" ARTIFACT "${artifact}" OUTPUT "${guest_OUTPUT}" ARGS ${cargo_args})
+  wasmhost_cargo_command(build_command CARGO "${CARGO_EXECUTABLE}" TARGET_DIR "${target_dir}"
+    MANIFEST "${guest_MANIFEST}" PACKAGE "${package_name}" PROFILE ${guest_PROFILE}
+    TARGET ${guest_TARGET} ARTIFACT "${artifact}" OUTPUT "${guest_OUTPUT}" ARGS ${cargo_args})
   add_custom_command(
     OUTPUT "${guest_OUTPUT}"
     COMMAND ${build_command}
@@ -103,10 +106,11 @@ function(wasmhost_add_rust_guest target)
   endif()
   add_custom_target(${target} ${all} DEPENDS "${guest_OUTPUT}")
   if(NOT guest_EXCLUDE_FROM_ALL)
-    get_property(previous GLOBAL PROPERTY WASMHOST_LAST_SHARED_GUEST)
+    string(MD5 artifact_id "${artifact}")
+    get_property(previous GLOBAL PROPERTY WASMHOST_LAST_GUEST_${artifact_id})
     if(previous)
       add_dependencies(${target} ${previous})
     endif()
-    set_property(GLOBAL PROPERTY WASMHOST_LAST_SHARED_GUEST ${target})
+    set_property(GLOBAL PROPERTY WASMHOST_LAST_GUEST_${artifact_id} ${target})
   endif()
 endfunction()

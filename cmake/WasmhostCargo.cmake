@@ -10,11 +10,15 @@
 # folder cannot be created or written, configuring says so and uses the build
 # folder's.
 #
-# cargo locks a target folder for the length of a build, but not the copy of
-# the artifact out of it that follows; variants of one crate (other features,
-# another clone) write the same file name there. So every build through
-# wasmhost_cargo_build_command() holds WASMHOST_CARGO_LOCK (cmake's file(LOCK))
-# from cargo's start to the end of its copy (cmake/cargo_build.cmake).
+# cargo locks a target folder's profile for the length of a build, but not the
+# copy of the artifact out of it that follows; variants of one crate (other
+# features, another clone) write the same file name there. And cargo takes a
+# crate of a path as up to date by its files' times, whichever tree built it.
+# So every cargo command through wasmhost_cargo_command() holds a lock of its
+# package, profile and Rust target (cmake's file(LOCK)) from cargo's start to
+# the end of its copy, and first removes that package's artifacts when another
+# tree built them last (cmake/cargo_build.cmake); other packages, targets and
+# profiles are not held up.
 include_guard(GLOBAL)
 
 if(DEFINED ENV{WASMHOST_CARGO_TARGET_DIR})
@@ -32,7 +36,7 @@ if(NOT WASMHOST_CARGO_TARGET_DIR STREQUAL "")
   set(_touch_result 1)
   if(_mkdir_result EQUAL 0)
     execute_process(
-      COMMAND "${CMAKE_COMMAND}" -E touch "${WASMHOST_CARGO_TARGET_DIR}/wasmhost-artifacts.lock"
+      COMMAND "${CMAKE_COMMAND}" -E touch "${WASMHOST_CARGO_TARGET_DIR}/.wasmhost-writable"
       RESULT_VARIABLE _touch_result OUTPUT_QUIET ERROR_QUIET)
   endif()
   if(_touch_result EQUAL 0)
@@ -44,12 +48,6 @@ if(NOT WASMHOST_CARGO_TARGET_DIR STREQUAL "")
       "(${PROJECT_BINARY_DIR}/cargo-*), and compile every dependency again")
   endif()
 endif()
-if(WASMHOST_CARGO_SHARED_DIR)
-  set(WASMHOST_CARGO_LOCK "${WASMHOST_CARGO_SHARED_DIR}/wasmhost-artifacts.lock")
-else()
-  set(WASMHOST_CARGO_LOCK "")
-endif()
-
 # wasmhost_cargo_target_dir(<out_var> <name>): the target folder of the cargo
 # builds called <name> (guest: the wasm guests and their clippy; guest-native:
 # the guests' cargo test; wit-cpp-gen): <shared>/<name>, or
@@ -64,15 +62,30 @@ endfunction()
 
 set(WASMHOST_CARGO_BUILD_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/cargo_build.cmake")
 
-# wasmhost_cargo_build_command(<out_var> CARGO <cargo> TARGET_DIR <dir>
-#   ARTIFACT <file in dir> OUTPUT <copy> ARGS <cargo arguments>...): the
-# COMMAND of an add_custom_command (VERBATIM) that runs cargo with ARGS in
-# TARGET_DIR and copies ARTIFACT to OUTPUT, under WASMHOST_CARGO_LOCK.
-function(wasmhost_cargo_build_command out_var)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "CARGO;TARGET_DIR;ARTIFACT;OUTPUT" "ARGS")
-  # One argument, its list separators escaped: cargo_build.cmake gets the list.
+# wasmhost_cargo_command(<out_var> CARGO <cargo> TARGET_DIR <dir>
+#   MANIFEST <Cargo.toml> PACKAGE <name> PROFILE <cargo profile> [TARGET <triple>]
+#   [ARTIFACT <file in dir> OUTPUT <copy>] ARGS <cargo arguments>...): a
+# COMMAND (of add_custom_command or add_test, VERBATIM) that runs cargo with
+# ARGS in TARGET_DIR, PACKAGE's artifacts of PROFILE and TARGET first removed
+# when another tree built them last, then copies ARTIFACT to OUTPUT, all under
+# one lock (cmake/cargo_build.cmake).
+function(wasmhost_cargo_command out_var)
+  cmake_parse_arguments(PARSE_ARGV 1 arg ""
+    "CARGO;TARGET_DIR;MANIFEST;PACKAGE;PROFILE;TARGET;ARTIFACT;OUTPUT" "ARGS")
+  set(clean_args --profile ${arg_PROFILE})
+  if(arg_TARGET)
+    list(APPEND clean_args --target ${arg_TARGET})
+  endif()
+  # Lists as one argument each, their separators escaped: cargo_build.cmake
+  # gets the lists.
   string(REPLACE ";" "\\;" args "${arg_ARGS}")
-  set(${out_var} "${CMAKE_COMMAND}" "-DCARGO=${arg_CARGO}" "-DTARGET_DIR=${arg_TARGET_DIR}"
-    "-DARTIFACT=${arg_ARTIFACT}" "-DOUTPUT=${arg_OUTPUT}" "-DLOCK=${WASMHOST_CARGO_LOCK}"
-    "-DCARGO_ARGS=${args}" -P "${WASMHOST_CARGO_BUILD_SCRIPT}" PARENT_SCOPE)
+  string(REPLACE ";" "\\;" clean_args "${clean_args}")
+  set(command "${CMAKE_COMMAND}" "-DCARGO=${arg_CARGO}" "-DTARGET_DIR=${arg_TARGET_DIR}"
+    "-DMANIFEST=${arg_MANIFEST}" "-DPACKAGE=${arg_PACKAGE}" "-DCLEAN_ARGS=${clean_args}"
+    "-DCARGO_ARGS=${args}")
+  if(arg_OUTPUT)
+    list(APPEND command "-DARTIFACT=${arg_ARTIFACT}" "-DOUTPUT=${arg_OUTPUT}")
+  endif()
+  # Quoted: expanded once more, the escaped separators would be lost.
+  set(${out_var} "${command};-P;${WASMHOST_CARGO_BUILD_SCRIPT}" PARENT_SCOPE)
 endfunction()

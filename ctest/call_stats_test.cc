@@ -13,6 +13,7 @@
 #include "article_host.hh"
 #include "call_stats.hh"
 #include "plugin_world.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 #include "wasmhost/wasm_host.hh"
@@ -28,8 +29,7 @@ constexpr uint64_t kFuel = 2'000'000'000;
 constexpr uint64_t kPage = 65536;
 
 WasmHostOptions quiet(uint64_t fuel = 0) {
-  WasmHostOptions options;
-  options.guest_stdout = false;
+  WasmHostOptions options = test_options::quiet();
   options.fuel = fuel;
   return options;
 }

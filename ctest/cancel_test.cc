@@ -17,6 +17,7 @@
 #include "article_host.hh"
 #include "cli.hh"
 #include "plugin_world.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/cancel_handle.hh"
 #include "wasmhost/component/component_host.hh"
@@ -35,8 +36,7 @@ using namespace std::chrono_literals;
 constexpr auto kBound = 5s;
 
 WasmHostOptions quiet(uint64_t timeout_ms = 60000) {
-  WasmHostOptions options;
-  options.guest_stdout = false;
+  WasmHostOptions options = test_options::quiet();
   options.timeout_ms = timeout_ms;
   return options;
 }

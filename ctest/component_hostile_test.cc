@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin_world.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 
@@ -18,20 +19,12 @@ namespace {
 
 using wasmhost::Error;
 using wasmhost::ErrorKind;
-using wasmhost::WasmHostOptions;
 using wasmhost::app::world::ComponentHostState;
 using wasmhost::app::world::Journal;
 using wasmhost::component::ComponentHost;
 
 struct HostileComponent : ::testing::Test {
-  HostileComponent() : host(test_paths::kGuestComponentHostileWasm, quiet()) {}
-
-  static WasmHostOptions quiet() {
-    WasmHostOptions options;
-    options.narration = nullptr;
-    options.guest_stdout = false;
-    return options;
-  }
+  HostileComponent() : host(test_paths::kGuestComponentHostileWasm, test_options::quiet()) {}
 
   /// `fill-journal(title, [])`'s error; fails the test when it returns.
   Error fillJournalError(const std::string &title) {

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin_world.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 
@@ -74,6 +75,7 @@ WASMHOST_WIT_FLAGS(echo::PermsOtherNames, "read", "write", "run");
 
 namespace {
 
+using test_options::quiet;
 using wasmhost::Error;
 using wasmhost::ErrorKind;
 using wasmhost::WasmHostOptions;
@@ -109,11 +111,6 @@ using Seen =
 struct Counter {
   uint32_t value = 0;
 };
-
-WasmHostOptions quiet() {
-  WasmHostOptions options{nullptr, false};
-  return options;
-}
 
 /// Equal, floats by their bits (-0.0 is not 0.0; NaN by isnan).
 template <typename T> bool same(const T &a, const T &b) { return a == b; }

@@ -24,6 +24,7 @@
 #include "cli.hh"
 #include "run_modes.hh"
 #include "scenarios.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/engine_features.hh"
 #include "wasmhost/wasm_host.hh"
@@ -31,6 +32,7 @@
 namespace {
 
 using nlohmann::json;
+using test_options::quiet;
 using wasmhost::EngineFeatures;
 using wasmhost::Error;
 using wasmhost::ErrorKind;
@@ -39,8 +41,6 @@ using wasmhost::PluginInstance;
 using wasmhost::Profiler;
 using wasmhost::WasmHost;
 using wasmhost::WasmHostOptions;
-
-WasmHostOptions quiet() { return WasmHostOptions{nullptr, false}; }
 
 WasmHostOptions with(Profiler profiler, bool debug_info = false) {
   WasmHostOptions options = quiet();
@@ -239,7 +239,11 @@ std::string trapMessageOf(const WasmHostOptions &options) {
 TEST(SourceLines, ATrapOfADebugGuestNamesTheRustFileAndLineWithDebugInfo) {
   const int line = lineOf(std::string(test_paths::kGuestSrc) + "/hostile.rs",
                           "panic!(\"hostile guest: deliberate panic\")");
-  const std::string message = trapMessageOf(with(Profiler::None, true));
+  // Uncached: debug_info is a compile option (native DWARF, the guest's
+  // DWARF kept for the backtrace); this test checks what that compile gives.
+  WasmHostOptions options = test_options::uncached();
+  options.debug_info = true;
+  const std::string message = trapMessageOf(options);
   EXPECT_EQ(message.rfind("unreachable: error while executing at wasm backtrace:", 0), 0u);
   EXPECT_NE(message.find("guest-rs/src/hostile.rs:" + std::to_string(line) + ":"),
             std::string::npos)

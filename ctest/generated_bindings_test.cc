@@ -17,11 +17,13 @@
 #include <gtest/gtest.h>
 
 #include "plugin_bindings.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 
 namespace {
 
 namespace plugin = wasmhost::plugin;
+using test_options::quiet;
 using wasmhost::Error;
 using wasmhost::ErrorKind;
 using wasmhost::component::ComponentHost;
@@ -57,13 +59,6 @@ public:
   // reference to its lines); a vector of vectors would move them.
   std::deque<std::vector<std::string>> journal_lines;
 };
-
-wasmhost::WasmHostOptions quiet() {
-  wasmhost::WasmHostOptions options;
-  options.narration = nullptr;
-  options.guest_stdout = false;
-  return options;
-}
 
 struct GeneratedBindings : ::testing::Test {
   GeneratedBindings() : host(test_paths::kGuestComponentWasm, quiet()) {

@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "article_host.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/wasm_host.hh"
 
 /// A guest built from guest-rs/, with the env imports and quiet WASI stdout.
 struct RustGuestFixture : ::testing::Test {
-  explicit RustGuestFixture(const char *wasm_path)
-      : host{wasm_path, wasmhost::WasmHostOptions{nullptr, false}} {}
+  explicit RustGuestFixture(const char *wasm_path) : host{wasm_path, test_options::quiet()} {}
 
   wasmhost::app::HostState state;
   wasmhost::WasmHost host;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "article_host.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -22,7 +23,7 @@ using wasmhost::WasmHost;
 using wasmhost::app::HostState;
 
 std::shared_ptr<const Plugin> prepareGuest() {
-  WasmHost shared(test_paths::kGuestWasm, wasmhost::WasmHostOptions{nullptr, false});
+  WasmHost shared(test_paths::kGuestWasm, test_options::quiet());
   wasmhost::app::definePerStoreArticleHostFunctions(shared);
   return shared.prepareInstances(); // keeps the engine and module alive
 }
@@ -33,7 +34,7 @@ struct Instance {
   WasmHost host;
 
   explicit Instance(std::shared_ptr<const Plugin> pre)
-      : host(std::move(pre), wasmhost::WasmHostOptions{nullptr, false}) {
+      : host(std::move(pre), test_options::quiet()) {
     host.setStoreData(&state);
     host.initialize();
   }
@@ -95,7 +96,7 @@ TEST(InstancesTest, InstancesRunOnThreadsWithoutSharingState) {
 }
 
 TEST(InstancesTest, AStoreWithoutHostStateTrapsInsteadOfCrashing) {
-  WasmHost host(prepareGuest(), wasmhost::WasmHostOptions{nullptr, false});
+  WasmHost host(prepareGuest(), test_options::quiet());
   host.initialize(); // no setStoreData
   auto result = host.callFunctionVoid("trigger_host_calls", std::make_tuple(int32_t{7}));
   ASSERT_FALSE(result);
@@ -128,7 +129,7 @@ TEST(InstancesTest, AnUnresolvedImportFailsWhenPreparing) {
 }
 
 TEST(InstancesTest, PreparedInstancesShareTheTimeLimit) {
-  wasmhost::WasmHostOptions options{nullptr, false};
+  wasmhost::WasmHostOptions options = test_options::quiet();
   options.timeout_ms = 50;
   std::shared_ptr<const Plugin> pre;
   {
@@ -150,11 +151,11 @@ TEST(InstancesTest, PreparedInstancesShareTheTimeLimit) {
 }
 
 TEST(InstancesTest, ATimeLimitNeedsAModulePreparedWithOne) {
-  wasmhost::WasmHostOptions unlimited{nullptr, false};
+  wasmhost::WasmHostOptions unlimited = test_options::quiet();
   unlimited.timeout_ms = 0;
   WasmHost shared(std::string(test_paths::kTestModules) + "/spin.wat", unlimited);
   const auto pre = shared.prepareInstances();
-  wasmhost::WasmHostOptions limited{nullptr, false};
+  wasmhost::WasmHostOptions limited = test_options::quiet();
   limited.timeout_ms = 100;
   EXPECT_THROW(WasmHost(pre, limited), std::logic_error);
   EXPECT_NO_THROW(WasmHost(pre, unlimited));

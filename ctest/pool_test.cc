@@ -19,6 +19,7 @@
 
 #include "article_host.hh"
 #include "runtime_guest.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/runtime/pool.hh"
 #include "wasmhost/wasm_host.hh"
@@ -40,7 +41,7 @@ using wasmhost::runtime::Reuse;
 using namespace std::chrono_literals;
 
 std::shared_ptr<const Plugin> prepareHostile() {
-  WasmHost shared(test_paths::kHostileWasm, wasmhost::WasmHostOptions{nullptr, false});
+  WasmHost shared(test_paths::kHostileWasm, test_options::quiet());
   wasmhost::app::definePerStoreArticleHostFunctions(shared);
   return shared.prepareInstances();
 }
@@ -223,7 +224,7 @@ TEST(Pool, FreshInstanceOptionsAreMadeForEachFreshInstance) {
   PoolOptions options = poolOf(2);
   options.fresh_instance_options = [&] {
     ++made_options;
-    wasmhost::WasmHostOptions fresh{nullptr, false};
+    wasmhost::WasmHostOptions fresh = test_options::quiet();
     fresh.log_sink = next_sink.load();
     return fresh;
   };
@@ -262,7 +263,7 @@ TEST(Pool, AFailingFreshInstanceOptionsFactoryFreesItsSlot) {
     if (fail.exchange(false)) {
       throw std::runtime_error("no options today");
     }
-    return wasmhost::WasmHostOptions{nullptr, false};
+    return test_options::quiet();
   };
   Census census;
   InstancePool pool(prepareHostile(), options, countedStates(census));

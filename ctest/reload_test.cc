@@ -13,12 +13,14 @@
 
 #include "article_host.hh"
 #include "guest_fixture.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/guest_buffer.hh"
 #include "wasmhost/wasm_host.hh"
 
 namespace {
 
+using test_options::quiet;
 using wasmhost::Error;
 using wasmhost::ErrorKind;
 using wasmhost::GuestBuffer;
@@ -31,8 +33,6 @@ using wasmhost::app::HostState;
 std::string modulePath(const std::string &name) {
   return std::string(test_paths::kTestModules) + "/" + name;
 }
-
-WasmHostOptions quietOptions() { return WasmHostOptions{nullptr, false}; }
 
 /// The article's `host-calls` step: `trigger_host_calls(7)`, after which the
 /// host value has grown by 12.
@@ -92,7 +92,7 @@ TEST_F(Reload, GivesAFreshInstanceOfTheNewModule) {
 
 TEST(ReloadStoreData, KeepsTheStoreDataOfPerStoreHostFunctions) {
   HostState state;
-  WasmHost host(test_paths::kGuestWasm, quietOptions());
+  WasmHost host(test_paths::kGuestWasm, quiet());
   wasmhost::app::definePerStoreArticleHostFunctions(host);
   host.setStoreData(&state);
   host.initialize();
@@ -159,7 +159,7 @@ TEST_F(Reload, AMissingOrOversizedFileIsAnIoErrorNamingIt) {
   EXPECT_EQ(absent.kind(), ErrorKind::Io);
   EXPECT_TRUE(contains(absent.what(), "'" + missing + "'")) << absent.what();
 
-  auto options = quietOptions();
+  auto options = quiet();
   options.max_module_bytes = 512; // just_add.wat fits, guest.wasm does not
   WasmHost small(modulePath("just_add.wat"), options);
   small.initialize();
@@ -229,7 +229,7 @@ TEST(ReloadCache, ReloadsThroughTheModuleCache) {
   fs::remove_all(dir);
   fs::remove_all(key_dir);
   {
-    auto options = quietOptions();
+    auto options = quiet();
     options.module_cache_dir = dir.string();
     options.module_cache_key_file = (key_dir / "cache.key").string();
     HostState state;
@@ -250,7 +250,7 @@ TEST(ReloadCache, ReloadsThroughTheModuleCache) {
 }
 
 TEST(ReloadRefusals, BeforeInitializeIsRefused) {
-  WasmHost host(modulePath("just_add.wat"), quietOptions());
+  WasmHost host(modulePath("just_add.wat"), quiet());
   EXPECT_THROW(host.reload(modulePath("just_add.wat")), std::logic_error);
   EXPECT_THROW(host.reload(std::vector<uint8_t>{0}, "x.wasm"), std::logic_error);
   host.initialize(); // still usable
@@ -258,18 +258,18 @@ TEST(ReloadRefusals, BeforeInitializeIsRefused) {
 }
 
 TEST(ReloadRefusals, WithModuleNeedsAPreparedPlugin) {
-  const Plugin plugin(modulePath("just_add.wat"), quietOptions());
+  const Plugin plugin(modulePath("just_add.wat"), quiet());
   EXPECT_THROW((void)plugin.withModuleFile(modulePath("just_add.wat")), std::logic_error);
 }
 
 TEST(ReloadRefusals, ReplacePluginNeedsAPluginOfTheSameHost) {
-  auto first = std::make_shared<Plugin>(modulePath("just_add.wat"), quietOptions());
+  auto first = std::make_shared<Plugin>(modulePath("just_add.wat"), quiet());
   first->linkWasi();
   first->prepare();
-  auto stranger = std::make_shared<Plugin>(modulePath("just_add.wat"), quietOptions());
+  auto stranger = std::make_shared<Plugin>(modulePath("just_add.wat"), quiet());
   stranger->linkWasi();
   stranger->prepare();
-  PluginInstance instance(first, quietOptions());
+  PluginInstance instance(first, quiet());
   instance.initialize();
   EXPECT_FALSE(first->sharesHostWith(*stranger));
   try {
@@ -292,7 +292,7 @@ TEST(ReloadRefusals, ReplacePluginNeedsAPluginOfTheSameHost) {
 }
 
 TEST(ReloadRefusals, AFailedReloadNeverGivesItsGenerationAgain) {
-  WasmHost host(modulePath("reactor.wat"), quietOptions());
+  WasmHost host(modulePath("reactor.wat"), quiet());
   host.initialize();
   const uint64_t before = host.instanceGeneration();
   // Instantiated (a generation given), then `_initialize` fails: put back.

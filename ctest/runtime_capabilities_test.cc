@@ -12,15 +12,16 @@
 
 #include "plugin_world.hh"
 #include "runtime_guest.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 #include "wasmhost/errors.hh"
 
 namespace {
 
-using runtime_test::quietOptions;
 using runtime_test::RuntimeGuest;
 using runtime_test::TemporaryFolder;
+using test_options::quiet;
 using wasmhost::Error;
 using wasmhost::ErrorKind;
 using wasmhost::Preopen;
@@ -38,7 +39,7 @@ std::string readFile(const std::filesystem::path &path) {
 }
 
 WasmHostOptions granting(Preopen preopen) {
-  auto options = quietOptions();
+  auto options = quiet();
   options.wasi.preopens.push_back(std::move(preopen));
   return options;
 }
@@ -82,7 +83,7 @@ TEST(Capabilities, AReadWriteFolderIsWritable) {
 TEST(Capabilities, NothingIsReachableWithoutAGrant) {
   GrantedFolder folder;
   {
-    RuntimeGuest guest(quietOptions());
+    RuntimeGuest guest(quiet());
     const std::string read = guest.call("runtime_read_file", folder.outside_file.string());
     EXPECT_EQ(read.rfind("err:not found: ", 0), 0u) << read;
     const std::string passwd = guest.call("runtime_read_file", "/etc/passwd");
@@ -129,10 +130,10 @@ TEST(Capabilities, ASymlinkPointingOutsideIsRefused) {
 TEST(Capabilities, OnlyTheGrantedEnvironmentIsVisible) {
   ASSERT_EQ(::setenv("WASMHOST_TEST_HOST_ONLY", "not for the guest", 1), 0);
   {
-    RuntimeGuest guest(quietOptions());
+    RuntimeGuest guest(quiet());
     EXPECT_EQ(guest.call("runtime_env"), "");
   }
-  auto options = quietOptions();
+  auto options = quiet();
   options.wasi.env = {{"GREETING", "hello"}, {"EMPTY", ""}, {"SPACED", "a b=c"}};
   RuntimeGuest guest(options);
   EXPECT_EQ(guest.call("runtime_env"), "EMPTY=\nGREETING=hello\nSPACED=a b=c");
@@ -141,10 +142,10 @@ TEST(Capabilities, OnlyTheGrantedEnvironmentIsVisible) {
 
 TEST(Capabilities, TheGrantedArgumentsAreVisibleAfterTheModulesName) {
   {
-    RuntimeGuest guest(quietOptions());
+    RuntimeGuest guest(quiet());
     EXPECT_EQ(guest.call("runtime_args"), "");
   }
-  auto options = quietOptions();
+  auto options = quiet();
   options.wasi.args = {"--verbose", "two words", ""};
   RuntimeGuest guest(options);
   EXPECT_EQ(guest.call("runtime_args"), "guest-runtime.wasm\n--verbose\ntwo words\n");
@@ -194,7 +195,7 @@ TEST(Capabilities, GuestPathsMustBeAbsoluteAndUnique) {
 }
 
 TEST(Capabilities, BadEnvironmentNamesAndValuesAreRefused) {
-  auto options = quietOptions();
+  auto options = quiet();
   options.wasi.env = {{"A=B", "x"}};
   EXPECT_EQ(refusal(options),
             "environment variable 'A=B': a name must be non-empty, without '=' or NUL");
@@ -218,17 +219,11 @@ namespace {
 
 using wasmhost::component::ComponentHost;
 
-WasmHostOptions quietComponentOptions() {
-  WasmHostOptions options;
-  options.guest_stdout = false;
-  return options;
-}
-
 TEST(Capabilities, AComponentGetsTheSameChecksAndItsOutputTheSameSink) {
   GrantedFolder folder;
   const auto missing = (folder.root.path / "missing").string();
   {
-    auto options = quietComponentOptions();
+    auto options = quiet();
     options.wasi.preopens.push_back({missing, "/data", true});
     wasmhost::app::world::ComponentHostState state;
     ComponentHost host(test_paths::kGuestComponentWasm, options);
@@ -243,7 +238,7 @@ TEST(Capabilities, AComponentGetsTheSameChecksAndItsOutputTheSameSink) {
     }
   }
   runtime_test::CapturingSink sink;
-  auto options = quietComponentOptions();
+  auto options = quiet();
   options.wasi.preopens.push_back({folder.granted.string(), "/data", true});
   options.wasi.env = {{"GREETING", "hello"}};
   options.log_sink = &sink;

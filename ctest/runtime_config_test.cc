@@ -10,6 +10,7 @@
 
 #include "cli.hh"
 #include "runtime_guest.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/component/component_host.hh"
 #include "wasmhost/errors.hh"
@@ -17,8 +18,8 @@
 
 namespace {
 
-using runtime_test::quietOptions;
 using runtime_test::RuntimeGuest;
+using test_options::quiet;
 using wasmhost::Error;
 using wasmhost::ErrorKind;
 using wasmhost::GuestBuffer;
@@ -27,7 +28,7 @@ using wasmhost::WasmHostOptions;
 using RawParams = std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>;
 
 WasmHostOptions configured(std::map<std::string, std::string> config) {
-  auto options = quietOptions();
+  auto options = quiet();
   options.config = std::move(config);
   return options;
 }
@@ -52,7 +53,7 @@ TEST(Config, AMissingKeyIsNoneNotATrap) {
   RuntimeGuest guest(configured({{"greeting", "hello"}}));
   EXPECT_EQ(guest.call("runtime_config_get", "absent"), "none");
   EXPECT_EQ(guest.call("runtime_config_get", "Greeting"), "none"); // keys are exact bytes
-  RuntimeGuest unconfigured(quietOptions());
+  RuntimeGuest unconfigured(quiet());
   EXPECT_EQ(unconfigured.call("runtime_config_get", "greeting"), "none");
 }
 

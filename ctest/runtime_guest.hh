@@ -23,11 +23,6 @@
 
 namespace runtime_test {
 
-/// Quiet options: no narration, no guest stdout.
-inline wasmhost::WasmHostOptions quietOptions() {
-  return wasmhost::WasmHostOptions{nullptr, false};
-}
-
 /// guest-runtime.wasm in a host of its own, initialized, with the article's
 /// `env` functions (the crate's exports import them).
 struct RuntimeGuest {

@@ -13,15 +13,16 @@
 #include <gtest/gtest.h>
 
 #include "runtime_guest.hh"
+#include "test_options.hh"
 #include "wasmhost/errors.hh"
 #include "wasmhost/runtime/log.hh"
 
 namespace {
 
 using runtime_test::CapturingSink;
-using runtime_test::quietOptions;
 using runtime_test::RuntimeGuest;
 using runtime_test::TemporaryFolder;
+using test_options::quiet;
 using wasmhost::Error;
 using wasmhost::ErrorKind;
 using wasmhost::GuestBuffer;
@@ -32,7 +33,7 @@ using wasmhost::runtime::LogLevel;
 using Strings = std::vector<std::string>;
 
 WasmHostOptions sinking(CapturingSink &sink) {
-  auto options = quietOptions();
+  auto options = quiet();
   options.log_sink = &sink;
   return options;
 }
@@ -120,7 +121,7 @@ TEST(Logs, ANarrationStreamKeepsTheNarrationOutOfTheSink) {
 TEST(Logs, WithoutASinkLogCallsGoToStderr) {
   ::testing::internal::CaptureStderr();
   {
-    RuntimeGuest guest(quietOptions());
+    RuntimeGuest guest(quiet());
     guestLogs(guest, 3, "to stderr");
   }
   const std::string err = ::testing::internal::GetCapturedStderr();
@@ -190,7 +191,7 @@ TEST(Logs, TheFileSinkWritesItsFile) {
   const auto path = folder.path / "guest.log";
   {
     FileSink sink(path.string());
-    auto options = quietOptions();
+    auto options = quiet();
     options.log_sink = &sink;
     RuntimeGuest guest(options);
     guestLogs(guest, 4, "written to the file");

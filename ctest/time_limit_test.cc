@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/detail/epoch_ticker.hh"
 #include "wasmhost/wasm_host.hh"
@@ -21,18 +22,13 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using test_options::quiet;
 using wasmhost::WasmHost;
 using wasmhost::detail::EpochTicker;
 using namespace std::chrono_literals;
 
 std::string modulePath(const std::string &name) {
   return std::string(test_paths::kTestModules) + "/" + name;
-}
-
-wasmhost::WasmHostOptions quiet() {
-  wasmhost::WasmHostOptions options;
-  options.guest_stdout = false;
-  return options;
 }
 
 size_t threadsOfThisProcess() {

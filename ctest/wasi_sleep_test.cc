@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -29,8 +30,7 @@ std::string modulePath(const std::string &name) {
 }
 
 wasmhost::WasmHostOptions limits(uint64_t timeout_ms, uint64_t fuel) {
-  wasmhost::WasmHostOptions options;
-  options.guest_stdout = false;
+  wasmhost::WasmHostOptions options = test_options::quiet();
   options.timeout_ms = timeout_ms;
   options.fuel = fuel;
   return options;

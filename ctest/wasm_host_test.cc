@@ -15,6 +15,7 @@
 #include "article_host.hh"
 #include "guest_fixture.hh"
 #include "point.hh"
+#include "test_options.hh"
 #include "test_paths.hh"
 #include "wasmhost/wasm_host.hh"
 
@@ -399,11 +400,7 @@ using Clock = std::chrono::steady_clock;
 
 const char *const kHostile = test_paths::kHostileWasm;
 
-wasmhost::WasmHostOptions quietOptions() {
-  wasmhost::WasmHostOptions options;
-  options.guest_stdout = false;
-  return options;
-}
+using test_options::quiet;
 
 /// The hostile guest (the article's exports and `hostile_*`), initialized.
 struct HostileGuest {
@@ -440,7 +437,7 @@ TEST(Limits, DefaultsMatchTheCliContract) {
 }
 
 TEST(Limits, ASpinningGuestIsInterruptedAfterTheTimeLimit) {
-  auto options = quietOptions();
+  auto options = quiet();
   options.timeout_ms = 50;
   HostileGuest guest(options);
   for (const char *spinner : {"hostile_spin", "hostile_spin_calling_host"}) {
@@ -460,7 +457,7 @@ TEST(Limits, ASpinningGuestIsInterruptedAfterTheTimeLimit) {
 }
 
 TEST(Limits, FuelIsABudgetPerCall) {
-  auto options = quietOptions();
+  auto options = quiet();
   options.timeout_ms = 0;
   options.fuel = 50000;
   HostileGuest guest(options);
@@ -482,7 +479,7 @@ TEST(Limits, FuelIsABudgetPerCall) {
 }
 
 TEST(Limits, MemoryGrowthPastTheLimitFailsInTheGuest) {
-  auto limited = quietOptions();
+  auto limited = quiet();
   limited.max_memory_bytes = 2u << 20;
   HostileGuest guest(limited);
   const size_t size_before = guest.host.getMemorySpan().size();
@@ -500,7 +497,7 @@ TEST(Limits, MemoryGrowthPastTheLimitFailsInTheGuest) {
 }
 
 TEST(Limits, TableGrowthPastTheLimitFails) {
-  auto options = quietOptions();
+  auto options = quiet();
   options.max_table_elements = 1000;
   WasmHost host(modulePath("table_grow.wat"), options);
   host.initialize();
@@ -516,7 +513,7 @@ TEST(Limits, TableGrowthPastTheLimitFails) {
 }
 
 TEST(Limits, AnOversizedModuleFileIsRefusedBeforeReading) {
-  auto options = quietOptions();
+  auto options = quiet();
   options.max_module_bytes = 1000;
   try {
     WasmHost host(kGuest, options);
@@ -528,7 +525,7 @@ TEST(Limits, AnOversizedModuleFileIsRefusedBeforeReading) {
 }
 
 TEST(TrapKinds, EachTrapIsNamed) {
-  HostileGuest guest(quietOptions());
+  HostileGuest guest(quiet());
   auto kindOf = [&](const char *name, auto... args) {
     auto result = guest.host.callFunctionVoid(name, std::make_tuple(args...));
     EXPECT_FALSE(result) << name;
@@ -541,21 +538,21 @@ TEST(TrapKinds, EachTrapIsNamed) {
       guest.host.callFunctionVoid("hostile_flood_host_log", std::make_tuple(int32_t{70000})));
 
   // A host function that fails: WASI's fd_write given an iovec outside memory.
-  WasmHost bad_pointer(modulePath("wasi_bad_pointer.wat"), quietOptions());
+  WasmHost bad_pointer(modulePath("wasi_bad_pointer.wat"), quiet());
   bad_pointer.initialize();
   auto written = bad_pointer.callFunction<std::tuple<int32_t>, std::tuple<>>("write_bad_iovec",
                                                                              std::tuple<>());
   ASSERT_FALSE(written);
   EXPECT_EQ(WasmHost::trapKind(written.err_ref()), "host function failed");
 
-  WasmHost divider(modulePath("div_by_zero.wat"), quietOptions());
+  WasmHost divider(modulePath("div_by_zero.wat"), quiet());
   divider.initialize();
   auto quotient = divider.callFunction<std::tuple<int32_t>, std::tuple<int32_t, int32_t>>(
       "divide", std::make_tuple(int32_t{1}, int32_t{0}));
   ASSERT_FALSE(quotient);
   EXPECT_EQ(WasmHost::trapKind(quotient.err_ref()), "integer divide by zero");
 
-  WasmHost exiting(modulePath("wasi_exit.wat"), quietOptions());
+  WasmHost exiting(modulePath("wasi_exit.wat"), quiet());
   exiting.initialize();
   auto exit = exiting.callFunctionVoid("exit_with", std::make_tuple(int32_t{7}));
   ASSERT_FALSE(exit);
@@ -564,7 +561,7 @@ TEST(TrapKinds, EachTrapIsNamed) {
 }
 
 TEST(TrapKinds, ATrappingStartFunctionNamesItsKind) {
-  WasmHost host(modulePath("start_trap.wat"), quietOptions());
+  WasmHost host(modulePath("start_trap.wat"), quiet());
   try {
     host.initialize();
     FAIL() << "the start function's trap was not reported";
@@ -576,7 +573,7 @@ TEST(TrapKinds, ATrappingStartFunctionNamesItsKind) {
 }
 
 TEST(Reinstantiate, GivesAFreshInstanceAndKeepsTheHostFunctions) {
-  HostileGuest guest(quietOptions());
+  HostileGuest guest(quiet());
   const int32_t offset = guest.host.getPluginDataOffset("get_plugin_shared_value_ptr");
   guest.host.writeMemory(offset, int32_t{777});
   auto trapped = guest.host.callFunctionVoid("hostile_write_bad_pointer");
@@ -590,7 +587,7 @@ TEST(Reinstantiate, GivesAFreshInstanceAndKeepsTheHostFunctions) {
 }
 
 TEST(Reinstantiate, RunsInitializeAgainInTheNewInstance) {
-  WasmHost host(modulePath("reactor.wat"), quietOptions());
+  WasmHost host(modulePath("reactor.wat"), quiet());
   host.initialize();
   host.reinstantiate();
   auto calls = host.callFunction<std::tuple<int32_t>>("init_calls");
@@ -599,7 +596,7 @@ TEST(Reinstantiate, RunsInitializeAgainInTheNewInstance) {
 }
 
 TEST(Reinstantiate, KeepsTheLimits) {
-  auto options = quietOptions();
+  auto options = quiet();
   options.max_memory_bytes = 2u << 20;
   HostileGuest guest(options);
   guest.host.reinstantiate();
@@ -610,7 +607,7 @@ TEST(Reinstantiate, KeepsTheLimits) {
 }
 
 TEST(Reinstantiate, HandlesOfTheOldInstanceAreRefusedNotFatal) {
-  HostileGuest guest(quietOptions());
+  HostileGuest guest(quiet());
   auto handle =
       guest.host.getTypedExport<std::tuple<uint64_t>, std::tuple<uint64_t, uint64_t>>("just_add");
   ASSERT_TRUE(handle);
@@ -635,7 +632,7 @@ TEST(Reinstantiate, HandlesOfTheOldInstanceAreRefusedNotFatal) {
 }
 
 TEST(GuestOffsets, AStraddlingOffsetIsRefusedAndNothingIsWritten) {
-  WasmHost host(modulePath("offset_straddling.wat"), quietOptions());
+  WasmHost host(modulePath("offset_straddling.wat"), quiet());
   host.initialize();
   const int32_t offset = host.getPluginDataOffset("get_plugin_shared_value_ptr");
   ASSERT_EQ(offset, 65534);
@@ -647,7 +644,7 @@ TEST(GuestOffsets, AStraddlingOffsetIsRefusedAndNothingIsWritten) {
 }
 
 TEST(GuestOffsets, AnOffsetOutsideMemoryIsRefused) {
-  WasmHost host(modulePath("offset_outside.wat"), quietOptions());
+  WasmHost host(modulePath("offset_outside.wat"), quiet());
   host.initialize();
   const int32_t offset = host.getPluginDataOffset("get_plugin_shared_value_ptr");
   ASSERT_EQ(offset, 1000000);
@@ -661,7 +658,8 @@ TEST(GuestOffsets, AnOffsetOutsideMemoryIsRefused) {
 }
 
 TEST(ModuleBytes, CompilesFromMemory) {
-  WasmHost host(readBytes(kGuest), "in-memory guest", quietOptions());
+  // Uncached: the compile of the bytes is what this test checks.
+  WasmHost host(readBytes(kGuest), "in-memory guest", test_options::uncached());
   HostState state;
   wasmhost::app::defineArticleHostFunctions(host, state);
   host.initialize();
@@ -670,7 +668,9 @@ TEST(ModuleBytes, CompilesFromMemory) {
 
 TEST(ModuleBytes, GarbageIsACompileErrorNamingTheModule) {
   try {
-    WasmHost host(std::vector<uint8_t>{0x00, 0x61, 0x73, 0x6d, 0xff}, "garbage", quietOptions());
+    // Uncached: the compile error is what this test checks.
+    WasmHost host(std::vector<uint8_t>{0x00, 0x61, 0x73, 0x6d, 0xff}, "garbage",
+                  test_options::uncached());
     FAIL() << "garbage compiled";
   } catch (const std::runtime_error &error) {
     EXPECT_EQ(std::string(error.what()).rfind("Module compilation failed: 'garbage': ", 0), 0u)
@@ -680,7 +680,7 @@ TEST(ModuleBytes, GarbageIsACompileErrorNamingTheModule) {
 
 TEST(ModuleFiles, ADirectoryIsRefusedByName) {
   try {
-    WasmHost host(test_paths::kTestModules, quietOptions());
+    WasmHost host(test_paths::kTestModules, quiet());
     FAIL() << "a directory was read as a module";
   } catch (const std::runtime_error &error) {
     EXPECT_EQ(std::string(error.what()),
