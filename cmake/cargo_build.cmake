@@ -37,10 +37,12 @@ endif()
 if(NOT last_manifest STREQUAL MANIFEST)
   string(REPLACE ";" " " clean_text "${CLEAN_ARGS}")
   if(last_manifest STREQUAL "")
-    set(last_manifest "no record")
+    set(why "no record of the tree that built it last")
+  else()
+    set(why "last built from ${last_manifest}, not from ${MANIFEST}")
   endif()
-  message(STATUS "${PACKAGE} (${clean_text}) in ${TARGET_DIR} was last built from "
-    "${last_manifest}, not from ${MANIFEST}: cargo clean -p ${PACKAGE} ${clean_text}")
+  message(STATUS "${PACKAGE} (${clean_text}) in ${TARGET_DIR}: ${why}: "
+    "cargo clean -p ${PACKAGE} ${clean_text}")
   execute_process(COMMAND "${CARGO}" clean --quiet -p "${PACKAGE}" ${CLEAN_ARGS}
     --manifest-path "${MANIFEST}" RESULT_VARIABLE status)
   if(NOT status EQUAL 0)
