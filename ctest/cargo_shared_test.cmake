@@ -42,7 +42,8 @@ function(build_tree tree)
   set(build_output "${output}" PARENT_SCOPE)
   execute_process(COMMAND "${WORK_DIR}/${tree}-program" OUTPUT_VARIABLE said RESULT_VARIABLE status)
   if(NOT status EQUAL 0 OR NOT said STREQUAL "tree ${tree}\n")
-    message(FATAL_ERROR "tree ${tree}'s program says '${said}' (exit ${status}), not 'tree ${tree}'")
+    message(FATAL_ERROR
+      "tree ${tree}'s program says '${said}' (exit ${status}), not 'tree ${tree}'")
   endif()
 endfunction()
 
