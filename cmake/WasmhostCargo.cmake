@@ -50,11 +50,14 @@ if(NOT WASMHOST_CARGO_TARGET_DIR STREQUAL "")
 endif()
 # wasmhost_cargo_target_dir(<out_var> <name>): the target folder of the cargo
 # builds called <name> (guest: the wasm guests and their clippy; guest-native:
-# the guests' cargo test; wit-cpp-gen): <shared>/<name>, or
-# PROJECT_BINARY_DIR/cargo-<name> without a shared folder.
+# the guests' cargo test; wit-cpp-gen): <shared>/tracked/<name>, or
+# PROJECT_BINARY_DIR/cargo-<name> without a shared folder. tracked/: every
+# cargo command there records the tree that built each crate last
+# (cmake/cargo_build.cmake); the folders of earlier versions, whose builds did
+# not, are not shared with them.
 function(wasmhost_cargo_target_dir out_var name)
   if(WASMHOST_CARGO_SHARED_DIR)
-    set(${out_var} "${WASMHOST_CARGO_SHARED_DIR}/${name}" PARENT_SCOPE)
+    set(${out_var} "${WASMHOST_CARGO_SHARED_DIR}/tracked/${name}" PARENT_SCOPE)
   else()
     set(${out_var} "${PROJECT_BINARY_DIR}/cargo-${name}" PARENT_SCOPE)
   endif()

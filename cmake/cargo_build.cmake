@@ -43,7 +43,9 @@ if(NOT last_manifest STREQUAL MANIFEST)
   endif()
   message(STATUS "${PACKAGE} (${clean_text}) in ${TARGET_DIR}: ${why}: "
     "cargo clean -p ${PACKAGE} ${clean_text}")
-  execute_process(COMMAND "${CARGO}" clean --quiet -p "${PACKAGE}" ${CLEAN_ARGS}
+  # --locked: cargo clean would otherwise write a missing or stale Cargo.lock,
+  # and the --locked of the command after it would no longer refuse one.
+  execute_process(COMMAND "${CARGO}" clean --quiet --locked -p "${PACKAGE}" ${CLEAN_ARGS}
     --manifest-path "${MANIFEST}" RESULT_VARIABLE status)
   if(NOT status EQUAL 0)
     message(FATAL_ERROR "cargo clean -p ${PACKAGE} ${CLEAN_ARGS} failed (${status})")

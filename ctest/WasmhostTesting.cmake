@@ -14,7 +14,8 @@
 # (wasmhost_test_module_cache() below; the cache checks every entry it loads,
 # and a module that does not compile is never stored); the test's log shows
 # the command as run. NO_MODULE_CACHE leaves the command as written: for a test of
-# what compiling prints (the article's "Compiling WASM module..." narration).
+# compiling (its time limit, what it prints: the article's "Compiling WASM
+# module..." narration).
 include_guard(GLOBAL)
 
 set(WASMHOST_CHECK_OUTPUT_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/check_output.cmake")

@@ -3,7 +3,7 @@
 // with its own key, test_paths::kModuleCacheKeyFile; never the user's).
 //
 // The contract: each guest is compiled once per build folder and engine
-// configuration (fuel, time limit, debug info, profiler...), not once per
+// configuration (fuel, epoch interruption, debug info...), not once per
 // test process; every later host of it, in any test process, loads the
 // checked entry instead (a Cranelift compile of a guest costs 100-150 ms, and
 // gtest_discover_tests runs each test in a process of its own). Entries are
@@ -11,7 +11,9 @@
 // about compiling (compile errors and messages, the compile time limit,
 // `ModuleLoadReport`, the narration of the compile, the module cache itself,
 // a DWARF compile for gdb) must not use the cache: it starts from
-// `uncached()`, or clears `module_cache_dir`, with a comment saying why.
+// `uncached()`, or clears `module_cache_dir`, with a comment saying why. (A
+// module that does not compile is never stored: a test that only needs a
+// compile to fail, such as a failed reload, reaches the compiler either way.)
 #ifndef WASMHOST_CTEST_TEST_OPTIONS_HH
 #define WASMHOST_CTEST_TEST_OPTIONS_HH
 
