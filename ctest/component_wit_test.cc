@@ -664,9 +664,16 @@ TEST_F(ComponentWit, DestroyedResourceIsDropped) {
   ASSERT_FALSE(label);
   EXPECT_EQ(label.err_ref().kind(), ErrorKind::Trap);
   EXPECT_TRUE(has(label.err_ref().what(), "unknown handle index")) << label.err_ref().what();
-  // Another thing works after it.
+#if WASMTIME_VERSION_MAJOR == 48 && WASMTIME_VERSION_MINOR == 0 && WASMTIME_VERSION_PATCH == 0
+  // Wasmtime 48.0.0 (the wheel provider) marks the instance as trapped even
+  // so, and refuses every later call.
+  expectError([&] { (void)things.thing("next"); }, ErrorKind::Trap,
+              {"refuses further calls (cannot enter component instance)"});
+#else
+  // The bad handle failed before the guest ran: another thing works after it.
   Resource next = things.thing("next");
   EXPECT_EQ(things.label.call(next).ok_ref(), "next");
+#endif
 }
 
 TEST_F(ComponentWit, AssigningOverAResourceDropsTheOldOne) {
