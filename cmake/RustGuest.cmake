@@ -79,8 +79,7 @@ function(wasmhost_add_rust_guest target)
   string(REPLACE "-" "_" artifact_name "${package_name}")
   set(artifact "${target_dir}/${guest_TARGET}/${guest_PROFILE}/${artifact_name}.wasm")
 
-  set(cargo_args build --profile ${guest_PROFILE} --locked --target ${guest_TARGET}
-    --manifest-path "${guest_MANIFEST}")
+  set(cargo_args build --profile ${guest_PROFILE} --target ${guest_TARGET})
   if(guest_NO_DEFAULT_FEATURES)
     list(APPEND cargo_args --no-default-features)
   endif()

@@ -67,9 +67,10 @@ set(WASMHOST_CARGO_BUILD_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/cargo_build.cmake")
 
 # wasmhost_cargo_command(<out_var> CARGO <cargo> TARGET_DIR <dir>
 #   MANIFEST <Cargo.toml> PACKAGE <name> PROFILE <cargo profile> [TARGET <triple>]
-#   [ARTIFACT <file in dir> OUTPUT <copy>] ARGS <cargo arguments>...): a
-# COMMAND (of add_custom_command or add_test, VERBATIM) that runs cargo with
-# ARGS in TARGET_DIR, PACKAGE's artifacts of PROFILE and TARGET first removed
+#   [ARTIFACT <file in dir> OUTPUT <copy>] ARGS <subcommand> <arguments>...):
+# a COMMAND (of add_custom_command or add_test, VERBATIM) that runs cargo with
+# ARGS, `--locked --manifest-path MANIFEST` after the subcommand, in
+# TARGET_DIR, PACKAGE's artifacts of PROFILE and TARGET first removed
 # when another tree built them last, then copies ARTIFACT to OUTPUT, all under
 # one lock (cmake/cargo_build.cmake).
 function(wasmhost_cargo_command out_var)
@@ -79,6 +80,7 @@ function(wasmhost_cargo_command out_var)
   if(arg_TARGET)
     list(APPEND clean_args --target ${arg_TARGET})
   endif()
+  list(INSERT arg_ARGS 1 --locked --manifest-path "${arg_MANIFEST}")
   # Lists as one argument each, their separators escaped: cargo_build.cmake
   # gets the lists.
   string(REPLACE ";" "\\;" args "${arg_ARGS}")

@@ -13,9 +13,9 @@
 # peak_rss), that `host` gets `--cache` with the tests' module cache
 # (wasmhost_test_module_cache() below; the cache checks every entry it loads,
 # and a module that does not compile is never stored); the test's log shows
-# the command as run. NO_MODULE_CACHE leaves the command as written: for a test of
-# compiling (its time limit, what it prints: the article's "Compiling WASM
-# module..." narration).
+# the command as run. NO_MODULE_CACHE leaves the command as written: for a
+# test of compiling (its time limit, what it prints: the article's "Compiling
+# WASM module..." narration).
 include_guard(GLOBAL)
 
 set(WASMHOST_CHECK_OUTPUT_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/check_output.cmake")
